@@ -1,0 +1,275 @@
+//! Finding which messaging world a component speaks.
+
+use std::collections::BTreeSet;
+
+use wasmparser::{ComponentExternalKind, Parser, Payload};
+use wit_parser::decoding::{decode, DecodedWasm};
+use wit_parser::{FunctionKind, InterfaceId, Resolve, WorldItem, WorldKey};
+
+use crate::error::{Error, Shape};
+use crate::names::{World, WASI_PACKAGE, WASI_VERSION, WASMCLOUD_PACKAGE, WASMCLOUD_VERSION};
+
+/// One messaging interface a component imports or exports, with the functions it uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterfaceUse {
+    /// Full name, e.g. `wasi:messaging/producer@0.2.0-draft`.
+    pub name: String,
+    /// Functions of it the component imports or exports (resource members as
+    /// `[method]message.data`), in the component's order.
+    pub functions: Vec<String>,
+}
+
+/// What [`inspect`] found in a component.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inspection {
+    /// The messaging world it speaks.
+    pub world: World,
+    /// Messaging interfaces it imports.
+    pub messaging_imports: Vec<InterfaceUse>,
+    /// Messaging interfaces it exports.
+    pub messaging_exports: Vec<InterfaceUse>,
+    /// Its other imports (names), which a composition passes through to the host.
+    pub other_imports: Vec<String>,
+    /// Its other exports (names), which a composition re-exports.
+    pub other_exports: Vec<String>,
+}
+
+/// Reads `bytes` as a component and finds the messaging world it speaks.
+///
+/// Refuses input that is not a component, that uses no messaging interface or both worlds,
+/// and `wasi:messaging` or `wasmcloud:messaging` texts other than the bridged ones.
+pub fn inspect(bytes: &[u8]) -> Result<Inspection, Error> {
+    if !bytes.starts_with(b"\0asm") {
+        return Err(Error::NotWasm);
+    }
+    if Parser::is_core_wasm(bytes) {
+        return Err(Error::CoreModule);
+    }
+    if !Parser::is_component(bytes) {
+        return Err(Error::Invalid(
+            "unknown WebAssembly binary version or layer".into(),
+        ));
+    }
+    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+        .validate_all(bytes)
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let (resolve, world) = match decode(bytes).map_err(|e| Error::Invalid(format!("{e:#}")))? {
+        DecodedWasm::Component(resolve, world) => (resolve, world),
+        DecodedWasm::WitPackage(..) => {
+            return Err(Error::Invalid(
+                "it is a WIT package, not a runnable component".into(),
+            ))
+        }
+    };
+    let reference = msgbridge_wit::resolve()
+        .map_err(|e| Error::Check(format!("embedded WIT: {e}")))?
+        .0;
+
+    let mut messaging_imports = Vec::new();
+    let mut messaging_exports = Vec::new();
+    let mut other_imports = Vec::new();
+    let mut other_exports = Vec::new();
+    let world = &resolve.worlds[world];
+    for (items, messaging, other) in [
+        (&world.imports, &mut messaging_imports, &mut other_imports),
+        (&world.exports, &mut messaging_exports, &mut other_exports),
+    ] {
+        for (key, item) in items {
+            let name = resolve.name_world_key(key);
+            match (key, item) {
+                (WorldKey::Interface(id), WorldItem::Interface { .. })
+                    if is_messaging(&resolve, *id) =>
+                {
+                    check_shape(&resolve, *id, &name, &reference)?;
+                    messaging.push(InterfaceUse {
+                        functions: resolve.interfaces[*id].functions.keys().cloned().collect(),
+                        name,
+                    });
+                }
+                _ => other.push(name),
+            }
+        }
+    }
+
+    let all = messaging_imports.iter().chain(&messaging_exports);
+    let wasi = all.clone().find(|i| World::Wasi.owns(&i.name));
+    let wasmcloud = all.clone().find(|i| World::Wasmcloud.owns(&i.name));
+    let world = match (wasi, wasmcloud) {
+        (Some(w), Some(c)) => {
+            return Err(Error::MixedWorlds {
+                wasi: w.name.clone(),
+                wasmcloud: c.name.clone(),
+            })
+        }
+        (Some(_), None) => World::Wasi,
+        (None, Some(_)) => World::Wasmcloud,
+        (None, None) => {
+            return Err(Error::NoMessaging {
+                imports: other_imports,
+            })
+        }
+    };
+    Ok(Inspection {
+        world,
+        messaging_imports,
+        messaging_exports,
+        other_imports,
+        other_exports,
+    })
+}
+
+/// The package (`ns:name`) and version of an interface.
+fn package_of(resolve: &Resolve, id: InterfaceId) -> Option<(String, Option<String>)> {
+    let package = resolve.interfaces[id].package?;
+    let name = &resolve.packages[package].name;
+    Some((
+        format!("{}:{}", name.namespace, name.name),
+        name.version.as_ref().map(ToString::to_string),
+    ))
+}
+
+fn is_messaging(resolve: &Resolve, id: InterfaceId) -> bool {
+    package_of(resolve, id).is_some_and(|(p, _)| p == WASI_PACKAGE || p == WASMCLOUD_PACKAGE)
+}
+
+/// Refuses messaging interfaces whose version or shape msgbridge does not bridge.
+fn check_shape(
+    resolve: &Resolve,
+    id: InterfaceId,
+    name: &str,
+    reference: &Resolve,
+) -> Result<(), Error> {
+    let (package, version) = package_of(resolve, id).unwrap_or_default();
+    let version = version.unwrap_or_default();
+    let bridged = if package == WASI_PACKAGE {
+        WASI_VERSION
+    } else {
+        WASMCLOUD_VERSION
+    };
+    if version != bridged {
+        let hint = match (package.as_str(), version.as_str()) {
+            (WASMCLOUD_PACKAGE, "0.3.0") => {
+                "; wasmcloud:messaging@0.3.0 is wasmCloud v1's experimental rename of the wasi \
+                 draft: rebuild against wasi:messaging@0.2.0-draft and compose with --target wasmcloud"
+            }
+            (WASMCLOUD_PACKAGE, _) => "; rebuild against wasmcloud:messaging@0.2.0",
+            _ => "; rebuild against wasi:messaging@0.2.0-draft (WebAssembly/wasi-messaging 4ee59bb)",
+        };
+        return Err(Error::UnsupportedVersion {
+            interface: name.to_string(),
+            hint: hint.to_string(),
+        });
+    }
+    let interface = &resolve.interfaces[id];
+    let interface_name = interface.name.clone().unwrap_or_default();
+    let unsupported = |shape, detail: String| Error::UnsupportedShape {
+        interface: name.to_string(),
+        shape,
+        detail,
+    };
+    if package == WASI_PACKAGE
+        && matches!(
+            interface_name.as_str(),
+            "messaging-types" | "consumer" | "messaging-guest"
+        )
+    {
+        return Err(unsupported(
+            Shape::February2024,
+            format!("it has no interface `{interface_name}` in the bridged draft"),
+        ));
+    }
+    if let Some(f) = interface.functions.values().find(|f| {
+        matches!(
+            f.kind,
+            FunctionKind::AsyncFreestanding | FunctionKind::AsyncMethod(_) | FunctionKind::AsyncStatic(_)
+        )
+    }) {
+        return Err(unsupported(
+            Shape::AsyncOmnia,
+            format!("`{}` is an async func; the bridged draft is synchronous", f.name),
+        ));
+    }
+    let ours = reference
+        .packages
+        .iter()
+        .find(|(_, p)| {
+            format!("{}:{}", p.name.namespace, p.name.name) == package
+                && p.name.version.as_ref().map(ToString::to_string).as_deref() == Some(bridged)
+        })
+        .and_then(|(_, p)| p.interfaces.get(&interface_name))
+        .map(|id| &reference.interfaces[*id]);
+    let Some(ours) = ours else {
+        return Err(unsupported(
+            Shape::Unknown,
+            format!("the bridged package has no interface `{interface_name}`"),
+        ));
+    };
+    for function in interface.functions.values() {
+        let Some(expected) = ours.functions.get(&function.name) else {
+            return Err(unsupported(
+                Shape::Unknown,
+                format!("the bridged interface has no function `{}`", function.name),
+            ));
+        };
+        let params = |f: &wit_parser::Function| -> Vec<String> {
+            f.params.iter().map(|p| p.name.clone()).collect()
+        };
+        if params(function) != params(expected) {
+            let shape = if package == WASI_PACKAGE
+                && function.name == "request"
+                && !params(function).iter().any(|p| p == "topic")
+            {
+                Shape::October2024
+            } else {
+                Shape::Unknown
+            };
+            return Err(unsupported(
+                shape,
+                format!(
+                    "`{}` takes ({}) where the bridged draft takes ({})",
+                    function.name,
+                    params(function).join(", "),
+                    params(expected).join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The top-level import and export names of a component, straight from its binary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TopLevelNames {
+    /// Import names.
+    pub imports: BTreeSet<String>,
+    /// Export names of instances (interfaces).
+    pub exports: BTreeSet<String>,
+}
+
+/// Lists a component's top-level imports and instance exports.
+pub fn top_level_names(bytes: &[u8]) -> Result<TopLevelNames, Error> {
+    let mut names = TopLevelNames::default();
+    let mut depth = 0usize;
+    for payload in Parser::new(0).parse_all(bytes) {
+        match payload.map_err(|e| Error::Invalid(e.to_string()))? {
+            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => depth += 1,
+            Payload::End(_) => depth = depth.saturating_sub(1),
+            Payload::ComponentImportSection(section) if depth == 0 => {
+                for import in section {
+                    let import = import.map_err(|e| Error::Invalid(e.to_string()))?;
+                    names.imports.insert(import.name.name.to_string());
+                }
+            }
+            Payload::ComponentExportSection(section) if depth == 0 => {
+                for export in section {
+                    let export = export.map_err(|e| Error::Invalid(e.to_string()))?;
+                    if export.kind == ComponentExternalKind::Instance {
+                        names.exports.insert(export.name.name.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(names)
+}

@@ -1,0 +1,160 @@
+//! Composition of the fixture guests: which halves get plugged, what the result imports and
+//! exports, and the refusals.
+
+use std::collections::BTreeSet;
+
+use msgbridge_compose::{
+    compose, compose_with, inspect, plan, top_level_names, ComposeOptions, Error, Target, World,
+};
+use msgbridge_test_artifacts as artifacts;
+
+fn messaging(names: &BTreeSet<String>) -> BTreeSet<String> {
+    names
+        .iter()
+        .filter(|n| n.contains(":messaging/") || n.starts_with("msgbridge:"))
+        .cloned()
+        .collect()
+}
+
+fn non_messaging(names: &BTreeSet<String>) -> BTreeSet<String> {
+    names
+        .iter()
+        .filter(|n| !n.contains(":messaging/") && !n.starts_with("msgbridge:"))
+        .cloned()
+        .collect()
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn inspect_finds_each_probes_world() {
+    let wasi = inspect(artifacts::WASI_PROBE).unwrap();
+    assert_eq!(wasi.world, World::Wasi);
+    let imported: Vec<&str> = wasi.messaging_imports.iter().map(|i| i.name.as_str()).collect();
+    assert!(imported.contains(&"wasi:messaging/producer@0.2.0-draft"), "{imported:?}");
+    assert!(imported.contains(&"wasi:messaging/request-reply@0.2.0-draft"));
+    let producer = wasi
+        .messaging_imports
+        .iter()
+        .find(|i| i.name == "wasi:messaging/producer@0.2.0-draft")
+        .unwrap();
+    assert_eq!(producer.functions, ["send"]);
+    assert_eq!(
+        wasi.messaging_exports.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(),
+        ["wasi:messaging/incoming-handler@0.2.0-draft"]
+    );
+
+    let wasmcloud = inspect(artifacts::WASMCLOUD_PROBE).unwrap();
+    assert_eq!(wasmcloud.world, World::Wasmcloud);
+    assert!(wasmcloud
+        .other_imports
+        .iter()
+        .all(|i| !i.contains("messaging")));
+}
+
+#[test]
+fn a_probe_gets_both_halves_and_a_sender_only_guest_only_the_sender() {
+    let wasi = inspect(artifacts::WASI_PROBE).unwrap();
+    let p = plan(&wasi, Target::Wasmcloud).unwrap();
+    assert_eq!(
+        p.halves(),
+        ["wasi-on-wasmcloud-sender", "wasi-on-wasmcloud-receiver"]
+    );
+    let http = inspect(artifacts::HTTP_API).unwrap();
+    let p = plan(&http, Target::Wasi).unwrap();
+    assert_eq!(p.halves(), ["wasmcloud-on-wasi-sender"]);
+}
+
+/// The composed wasi probe imports exactly wasmCloud's messaging interfaces and the probe's
+/// own other imports, and exports wasmCloud's handler; the private interface is gone.
+#[test]
+fn wasi_probe_for_wasmcloud_imports_only_wasmcloud_messaging() {
+    let composed = compose(artifacts::WASI_PROBE, Target::Wasmcloud).unwrap();
+    let guest = top_level_names(artifacts::WASI_PROBE).unwrap();
+    let names = top_level_names(&composed).unwrap();
+    assert_eq!(
+        messaging(&names.imports),
+        set(&["wasmcloud:messaging/types@0.2.0", "wasmcloud:messaging/consumer@0.2.0"])
+    );
+    assert_eq!(non_messaging(&names.imports), non_messaging(&guest.imports));
+    assert_eq!(
+        messaging(&names.exports),
+        set(&["wasmcloud:messaging/handler@0.2.0"])
+    );
+    // And it now reads as a wasmcloud guest.
+    assert_eq!(inspect(&composed).unwrap().world, World::Wasmcloud);
+}
+
+#[test]
+fn wasmcloud_probe_for_wasi_imports_only_wasi_messaging() {
+    let composed = compose(artifacts::WASMCLOUD_PROBE, Target::Wasi).unwrap();
+    let guest = top_level_names(artifacts::WASMCLOUD_PROBE).unwrap();
+    let names = top_level_names(&composed).unwrap();
+    assert_eq!(
+        messaging(&names.imports),
+        set(&[
+            "wasi:messaging/types@0.2.0-draft",
+            "wasi:messaging/producer@0.2.0-draft",
+            "wasi:messaging/request-reply@0.2.0-draft"
+        ])
+    );
+    assert_eq!(non_messaging(&names.imports), non_messaging(&guest.imports));
+    assert_eq!(
+        messaging(&names.exports),
+        set(&["wasi:messaging/incoming-handler@0.2.0-draft"])
+    );
+    assert_eq!(inspect(&composed).unwrap().world, World::Wasi);
+}
+
+#[test]
+fn http_api_keeps_its_http_export_and_config_free_imports() {
+    let composed = compose(artifacts::HTTP_API, Target::Wasi).unwrap();
+    let names = top_level_names(&composed).unwrap();
+    let guest = top_level_names(artifacts::HTTP_API).unwrap();
+    assert_eq!(non_messaging(&names.exports), non_messaging(&guest.exports));
+    assert!(names
+        .exports
+        .iter()
+        .any(|e| e.starts_with("wasi:http/incoming-handler@0.2")));
+    assert!(messaging(&names.exports).is_empty());
+}
+
+#[test]
+fn leet_worker_keeps_its_config_import() {
+    let composed = compose(artifacts::LEET_WORKER, Target::Wasi).unwrap();
+    let names = top_level_names(&composed).unwrap();
+    assert!(names.imports.contains("wasi:config/store@0.2.0-rc.1"));
+}
+
+#[test]
+fn a_chosen_client_name_changes_only_the_sender() {
+    let mut options = ComposeOptions::new(Target::Wasi);
+    let default = compose_with(artifacts::WASMCLOUD_PROBE, &options).unwrap();
+    options.client_name = "orders".into();
+    let named = compose_with(artifacts::WASMCLOUD_PROBE, &options).unwrap();
+    assert_eq!(default.len(), named.len());
+    assert_ne!(default, named);
+    assert_eq!(top_level_names(&default).unwrap(), top_level_names(&named).unwrap());
+}
+
+#[test]
+fn refusals_name_the_problem() {
+    let err = compose(b"hello", Target::Wasi).unwrap_err();
+    assert!(matches!(err, Error::NotWasm), "{err}");
+
+    let core = b"\0asm\x01\x00\x00\x00";
+    let err = compose(core, Target::Wasi).unwrap_err();
+    assert!(matches!(err, Error::CoreModule), "{err}");
+    assert!(err.to_string().contains("wasm-tools component new"));
+
+    let err = compose(artifacts::WASI_PROBE, Target::Wasi).unwrap_err();
+    assert!(matches!(err, Error::AlreadyTargets { .. }), "{err}");
+    assert!(err.to_string().contains("--target wasmcloud"), "{err}");
+
+    let mut truncated = artifacts::WASI_PROBE.to_vec();
+    truncated.truncate(truncated.len() / 2);
+    let err = compose(&truncated, Target::Wasmcloud).unwrap_err();
+    assert!(matches!(err, Error::Invalid(_)), "{err}");
+}

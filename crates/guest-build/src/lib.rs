@@ -1,0 +1,78 @@
+//! Build-script helper that compiles a workspace of guest code for a wasm target.
+//!
+//! msgbridge's adapter halves and test guests are Rust crates built for
+//! `wasm32-unknown-unknown` and `wasm32-wasip2`. Crates that ship or test them (the
+//! `msgbridge-adapters` provider, the test artifacts) run this from their `build.rs`, the way
+//! wasmtime's test-programs and preview1-adapter builds do: a nested `cargo build` into a
+//! target directory under `OUT_DIR`, with the outer build's compiler flags removed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Environment variables of the outer build that must not leak into the nested one: they
+/// carry host-target flags, a clippy wrapper, or a jobserver the nested cargo cannot use.
+const SCRUBBED_ENV: &[&str] = &[
+    "CARGO_ENCODED_RUSTFLAGS",
+    "RUSTFLAGS",
+    "CARGO_BUILD_RUSTFLAGS",
+    "CARGO_MAKEFLAGS",
+    "MAKEFLAGS",
+    "MFLAGS",
+    "CARGO_TARGET_DIR",
+    "CARGO_BUILD_TARGET",
+    "RUSTC_WORKSPACE_WRAPPER",
+    "RUSTC_WRAPPER",
+    "CARGO_LLVM_COV",
+    "LLVM_PROFILE_FILE",
+];
+
+/// Builds every package of the workspace at `workspace_dir` in release mode for `target`,
+/// into `target_dir`, and returns the directory holding the resulting `.wasm` files.
+///
+/// Fails with a message that says what to do when the target is not installed.
+pub fn build_workspace(
+    workspace_dir: &Path,
+    target: &str,
+    target_dir: &Path,
+) -> Result<PathBuf, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let mut command = Command::new(cargo);
+    command
+        .arg("build")
+        .arg("--release")
+        .arg("--workspace")
+        .arg("--target")
+        .arg(target)
+        .arg("--manifest-path")
+        .arg(workspace_dir.join("Cargo.toml"));
+    for var in SCRUBBED_ENV {
+        command.env_remove(var);
+    }
+    command.env("CARGO_TARGET_DIR", target_dir);
+    let output = command
+        .output()
+        .map_err(|e| format!("could not run cargo to build {}: {e}", workspace_dir.display()))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let hint = if stderr.contains("target may not be installed")
+            || stderr.contains("can't find crate for `core`")
+            || stderr.contains("can't find crate for `std`")
+        {
+            format!("\nhint: install the target with `rustup target add {target}`")
+        } else {
+            String::new()
+        };
+        return Err(format!(
+            "building {} for {target} failed:\n{stderr}{hint}",
+            workspace_dir.display()
+        ));
+    }
+    Ok(target_dir.join(target).join("release"))
+}
+
+/// Tells cargo to rerun the build script when anything under `path` changes.
+///
+/// Cargo watches a directory's files recursively when given the directory itself.
+pub fn rerun_if_changed(path: &Path) {
+    println!("cargo:rerun-if-changed={}", path.display());
+}

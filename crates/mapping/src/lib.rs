@@ -1,0 +1,205 @@
+//! Translation rules shared by msgbridge's adapter halves and its reference host.
+//!
+//! The adapters are built for `wasm32-unknown-unknown` and the host for the machine it runs
+//! on; both depend on this crate so that an error string, a timeout or a reply subject is
+//! translated the same way everywhere, and so the rules can be unit-tested natively.
+//! Nothing here depends on generated bindings: the adapters convert between these plain
+//! types and their WIT types.
+//!
+//! The behaviour of wasmCloud v2 that these rules match is described in `docs/mapping.md`.
+
+#![forbid(unsafe_code)]
+
+use std::fmt;
+
+/// A `wasi:messaging/types.error`, as plain Rust.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WasiError {
+    /// `error::timeout`.
+    Timeout,
+    /// `error::connection(text)`.
+    Connection(String),
+    /// `error::permission-denied(text)`.
+    PermissionDenied(String),
+    /// `error::other(text)`.
+    Other(String),
+}
+
+impl fmt::Display for WasiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WasiError::Timeout => f.write_str("timed out"),
+            WasiError::Connection(s) => write!(f, "connection error: {s}"),
+            WasiError::PermissionDenied(s) => write!(f, "permission denied: {s}"),
+            WasiError::Other(s) => f.write_str(s),
+        }
+    }
+}
+
+/// Prefix of wasmCloud's error string for a request that got no reply in time.
+pub const TIMEOUT_PREFIX: &str = "request timed out after ";
+/// Prefix of wasmCloud's error string for a request the broker did not accept.
+pub const SEND_FAILED_PREFIX: &str = "failed to send request: ";
+/// wasmCloud's error string when a component's in-memory inbox is full.
+pub const QUEUE_FULL: &str = "message queue full";
+
+/// wasmCloud's error string for a request that timed out after `timeout_ms`.
+pub fn timeout_message(timeout_ms: u32) -> String {
+    format!("{TIMEOUT_PREFIX}{timeout_ms}ms")
+}
+
+/// wasmCloud's error string for a request that could not be sent.
+pub fn send_failed_message(cause: impl fmt::Display) -> String {
+    format!("{SEND_FAILED_PREFIX}{cause}")
+}
+
+/// Classifies an error string returned by a wasmCloud host's `consumer` into the closest
+/// `wasi:messaging` error variant.
+///
+/// - `request timed out after …` becomes `timeout`;
+/// - `failed to send request: …` (including NATS "no responders") and connection failures
+///   become `connection`, keeping the text;
+/// - texts that speak of permissions or authorization become `permission-denied`;
+/// - everything else (e.g. `message queue full`) becomes `other`, keeping the text.
+pub fn classify_wasmcloud_error(text: &str) -> WasiError {
+    let lower = text.to_ascii_lowercase();
+    if text.starts_with(TIMEOUT_PREFIX) || lower.contains("timed out") {
+        WasiError::Timeout
+    } else if lower.contains("permission") || lower.contains("authoriz") {
+        WasiError::PermissionDenied(text.to_string())
+    } else if text.starts_with(SEND_FAILED_PREFIX)
+        || lower.contains("connection")
+        || lower.contains("disconnected")
+    {
+        WasiError::Connection(text.to_string())
+    } else {
+        WasiError::Other(text.to_string())
+    }
+}
+
+/// The string a wasmcloud-world guest sees when a wasi `request` made on its behalf fails,
+/// worded as a wasmCloud host words it.
+pub fn wasmcloud_request_error(error: &WasiError, timeout_ms: u32) -> String {
+    match error {
+        WasiError::Timeout => timeout_message(timeout_ms),
+        other => send_failed_message(other),
+    }
+}
+
+/// The string a wasmcloud-world guest sees when a wasi `send` or `reply` made on its behalf
+/// fails.
+pub fn wasmcloud_publish_error(error: &WasiError) -> String {
+    error.to_string()
+}
+
+/// The `timeout-ms` a wasmCloud `request` gets for a wasi request with `timeout_ms` set or
+/// not. A wasi request without a timeout waits without bound; wasmCloud's `request` takes a
+/// `u32`, so the longest one (about 49 days) stands in for "no bound".
+pub fn wasmcloud_timeout(timeout_ms: Option<u32>) -> u32 {
+    timeout_ms.unwrap_or(u32::MAX)
+}
+
+/// Prefix of the reply subjects the wasmcloud-on-wasi receiver hands its guest. A publish
+/// to such a subject is turned into a wasi `reply` on the message being handled.
+pub const REPLY_SUBJECT_PREFIX: &str = "_INBOX.msgbridge.reply.";
+
+/// The reply subject for the `sequence`-th message a wasmcloud-on-wasi receiver handles.
+pub fn reply_subject(sequence: u64) -> String {
+    format!("{REPLY_SUBJECT_PREFIX}{sequence}")
+}
+
+/// Whether `subject` is a reply subject made by [`reply_subject`].
+pub fn is_reply_subject(subject: &str) -> bool {
+    subject
+        .strip_prefix(REPLY_SUBJECT_PREFIX)
+        .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The error a wasmcloud-world guest gets when it publishes with `reply-to` set other than
+/// to answer the message it is handling: `wasi:messaging`'s `producer.send` has no way to
+/// carry a reply subject, and dropping it silently would leave the receiver unable to answer.
+pub const REPLY_TO_UNSUPPORTED: &str = "msgbridge: publish with reply-to cannot be expressed in wasi:messaging (producer.send has no reply subject); use request instead";
+
+/// The error for a publish to a reply subject whose message has already been handled.
+pub const REPLY_SUBJECT_EXPIRED: &str =
+    "msgbridge: reply subject no longer valid: the message it answers has been handled";
+
+/// The error for use of a `client` after `disconnect`.
+pub const CLIENT_DISCONNECTED: &str = "client is disconnected";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wasmcloud_timeouts_classify_as_timeout() {
+        assert_eq!(
+            classify_wasmcloud_error(&timeout_message(250)),
+            WasiError::Timeout
+        );
+    }
+
+    #[test]
+    fn send_failures_classify_as_connection_and_keep_text() {
+        let text = send_failed_message("no responders");
+        assert_eq!(
+            classify_wasmcloud_error(&text),
+            WasiError::Connection(text.clone())
+        );
+    }
+
+    #[test]
+    fn permission_texts_classify_as_permission_denied() {
+        let text = "Permissions Violation for Publish to \"secret\"";
+        assert_eq!(
+            classify_wasmcloud_error(text),
+            WasiError::PermissionDenied(text.into())
+        );
+    }
+
+    #[test]
+    fn queue_full_is_other() {
+        assert_eq!(
+            classify_wasmcloud_error(QUEUE_FULL),
+            WasiError::Other(QUEUE_FULL.into())
+        );
+    }
+
+    #[test]
+    fn wasi_errors_read_like_wasmcloud_errors() {
+        assert_eq!(
+            wasmcloud_request_error(&WasiError::Timeout, 100),
+            "request timed out after 100ms"
+        );
+        assert_eq!(
+            wasmcloud_request_error(&WasiError::Connection("refused".into()), 100),
+            "failed to send request: connection error: refused"
+        );
+        assert_eq!(
+            wasmcloud_publish_error(&WasiError::Other("full".into())),
+            "full"
+        );
+    }
+
+    #[test]
+    fn round_trip_of_a_timeout_is_stable() {
+        let text = wasmcloud_request_error(&WasiError::Timeout, 5);
+        assert_eq!(classify_wasmcloud_error(&text), WasiError::Timeout);
+    }
+
+    #[test]
+    fn reply_subjects_are_recognised_exactly() {
+        let s = reply_subject(42);
+        assert_eq!(s, "_INBOX.msgbridge.reply.42");
+        assert!(is_reply_subject(&s));
+        assert!(!is_reply_subject("_INBOX.msgbridge.reply."));
+        assert!(!is_reply_subject("_INBOX.msgbridge.reply.4x"));
+        assert!(!is_reply_subject("_INBOX.abc"));
+    }
+
+    #[test]
+    fn missing_timeout_means_longest_wait() {
+        assert_eq!(wasmcloud_timeout(None), u32::MAX);
+        assert_eq!(wasmcloud_timeout(Some(7)), 7);
+    }
+}

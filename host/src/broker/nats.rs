@@ -1,0 +1,218 @@
+//! The NATS broker.
+
+use std::time::Duration;
+
+use async_nats::header::{HeaderMap, HeaderName, HeaderValue};
+use async_nats::{RequestError, RequestErrorKind, StatusCode};
+use futures::StreamExt;
+
+use super::{
+    collect_replies, validate_pattern, validate_subject, BoxFuture, Broker, BrokerError,
+    Subscription,
+};
+use crate::Message;
+
+/// The NATS header that carries a message's content-type.
+pub const CONTENT_TYPE_HEADER: &str = "Content-Type";
+
+/// A broker backed by a NATS server, through `async-nats`.
+///
+/// Content-type travels as the `Content-Type` header and each metadata entry as a header of
+/// its own. Reply subjects are `_INBOX.<uuid>`. A request that NATS answers with "no
+/// responders" fails with [`BrokerError::NoResponders`].
+///
+/// Cloning gives another handle on the same connection.
+#[derive(Clone, Debug)]
+pub struct NatsBroker {
+    client: async_nats::Client,
+}
+
+impl NatsBroker {
+    /// Connects to the NATS server at `url` (e.g. `nats://127.0.0.1:4222`).
+    pub async fn connect(url: &str) -> Result<Self, BrokerError> {
+        let client = async_nats::ConnectOptions::new()
+            .connect(url)
+            .await
+            .map_err(|e| BrokerError::Connection(format!("{url}: {e}")))?;
+        Ok(NatsBroker { client })
+    }
+
+    /// The underlying `async-nats` client.
+    pub fn client(&self) -> &async_nats::Client {
+        &self.client
+    }
+
+    async fn publish_message(&self, message: Message) -> Result<(), BrokerError> {
+        validate_subject(&message.subject)?;
+        let headers = to_headers(&message)?;
+        let result = match (message.reply_to, headers) {
+            (Some(reply), Some(headers)) => {
+                self.client
+                    .publish_with_reply_and_headers(message.subject, reply, headers, message.body)
+                    .await
+            }
+            (Some(reply), None) => {
+                self.client
+                    .publish_with_reply(message.subject, reply, message.body)
+                    .await
+            }
+            (None, Some(headers)) => {
+                self.client
+                    .publish_with_headers(message.subject, headers, message.body)
+                    .await
+            }
+            (None, None) => self.client.publish(message.subject, message.body).await,
+        };
+        result.map_err(|e| BrokerError::Connection(e.to_string()))
+    }
+
+    async fn subscribe_raw(
+        &self,
+        pattern: &str,
+        queue_group: Option<&str>,
+    ) -> Result<async_nats::Subscriber, BrokerError> {
+        validate_pattern(pattern)?;
+        let subscriber = match queue_group {
+            Some(group) => {
+                self.client
+                    .queue_subscribe(pattern.to_string(), group.to_string())
+                    .await
+            }
+            None => self.client.subscribe(pattern.to_string()).await,
+        }
+        .map_err(|e| BrokerError::Connection(e.to_string()))?;
+        // Make sure the server knows about the subscription before anything else happens,
+        // so that publishes from other connections reach it.
+        self.client
+            .flush()
+            .await
+            .map_err(|e| BrokerError::Connection(e.to_string()))?;
+        Ok(subscriber)
+    }
+}
+
+/// Turns a message's content-type and metadata into NATS headers.
+fn to_headers(message: &Message) -> Result<Option<HeaderMap>, BrokerError> {
+    if message.content_type.is_none() && message.metadata.is_none() {
+        return Ok(None);
+    }
+    let mut headers = HeaderMap::new();
+    let entries = message
+        .content_type
+        .iter()
+        .map(|c| (CONTENT_TYPE_HEADER, c.as_str()))
+        .chain(
+            message
+                .metadata
+                .iter()
+                .flatten()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+    for (key, value) in entries {
+        let name = HeaderName::try_from(key)
+            .map_err(|_| BrokerError::InvalidHeader(format!("invalid header name {key:?}")))?;
+        if value.contains(['\r', '\n']) {
+            return Err(BrokerError::InvalidHeader(format!(
+                "invalid value for header {key:?}: it contains a line break"
+            )));
+        }
+        headers.append(name, HeaderValue::from(value));
+    }
+    Ok(Some(headers))
+}
+
+/// Turns a NATS message into a [`Message`], reading content-type and metadata from headers.
+fn from_nats(message: async_nats::Message) -> Message {
+    let mut content_type = None;
+    let mut metadata = Vec::new();
+    if let Some(headers) = &message.headers {
+        for (name, values) in headers.iter() {
+            let name: &str = name.as_ref();
+            for value in values {
+                let value: &str = value.as_ref();
+                if name == CONTENT_TYPE_HEADER && content_type.is_none() {
+                    content_type = Some(value.to_string());
+                } else {
+                    metadata.push((name.to_string(), value.to_string()));
+                }
+            }
+        }
+    }
+    metadata.sort();
+    Message {
+        subject: message.subject.to_string(),
+        body: message.payload,
+        reply_to: message.reply.map(|r| r.to_string()),
+        content_type,
+        metadata: if metadata.is_empty() {
+            None
+        } else {
+            Some(metadata)
+        },
+    }
+}
+
+impl Broker for NatsBroker {
+    fn publish(&self, message: Message) -> BoxFuture<'_, Result<(), BrokerError>> {
+        Box::pin(self.publish_message(message))
+    }
+
+    fn subscribe<'a>(
+        &'a self,
+        pattern: &'a str,
+        queue_group: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Subscription, BrokerError>> {
+        Box::pin(async move {
+            let subscriber = self.subscribe_raw(pattern, queue_group).await?;
+            Ok(Subscription::from_stream(
+                subscriber
+                    .filter(|m| std::future::ready(m.status.is_none()))
+                    .map(from_nats),
+            ))
+        })
+    }
+
+    fn request(
+        &self,
+        message: Message,
+        timeout: Option<Duration>,
+        max_replies: Option<usize>,
+    ) -> BoxFuture<'_, Result<Vec<Message>, BrokerError>> {
+        Box::pin(async move {
+            let inbox = self.new_inbox();
+            let raw = self.subscribe_raw(&inbox, None).await?;
+            let mut no_responders = false;
+            // The server answers a request nobody listens to with a status message; notice
+            // it, then end the stream.
+            let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let seen = flag.clone();
+            let stream = raw
+                .take_while(move |m| {
+                    let status = m.status;
+                    if status == Some(StatusCode::NO_RESPONDERS) {
+                        seen.store(true, std::sync::atomic::Ordering::SeqCst);
+                    }
+                    std::future::ready(status.is_none())
+                })
+                .map(from_nats);
+            let mut replies = Subscription::from_stream(stream);
+            self.publish_message(Message {
+                reply_to: Some(inbox),
+                ..message
+            })
+            .await?;
+            let result = collect_replies(&mut replies, timeout, max_replies).await;
+            if flag.load(std::sync::atomic::Ordering::SeqCst) {
+                no_responders = true;
+            }
+            match result {
+                Err(BrokerError::Closed) if no_responders => Err(BrokerError::NoResponders(
+                    // The text async-nats' own `request` gives, which wasmCloud reports.
+                    RequestError::with_source(RequestErrorKind::NoResponders, "no responders")
+                        .to_string(),
+                )),
+                other => other,
+            }
+        })
+    }
+}

@@ -1,0 +1,288 @@
+//! `wasi:messaging@0.2.0-draft`: the host side of `types`, `producer` and `request-reply`,
+//! with real `client`, `message` and `request-options` resources.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use wasmtime::component::Resource;
+
+use crate::bindings::wasi::wasi::messaging::{producer, request_reply, types};
+use crate::state::HostState;
+use crate::{BrokerError, Message};
+
+use types::{Error, Metadata};
+
+/// The host's side of a `client` resource.
+#[derive(Debug)]
+pub struct Client {
+    /// The name given to `connect`.
+    name: String,
+    /// Cleared by `disconnect`.
+    connected: bool,
+}
+
+/// The host's side of a `message` resource.
+#[derive(Debug, Clone, Default)]
+pub struct WasiMessage {
+    /// The subject a received message arrived on; `None` for one made by the guest.
+    topic: Option<String>,
+    data: Bytes,
+    content_type: Option<String>,
+    metadata: Vec<(String, String)>,
+    /// Where `reply` sends answers; `None` when the message offers no way to answer.
+    reply_to: Option<String>,
+}
+
+impl WasiMessage {
+    /// The resource contents for a message delivered by the broker.
+    pub(crate) fn received(message: Message) -> Self {
+        WasiMessage {
+            topic: Some(message.subject),
+            data: message.body,
+            content_type: message.content_type,
+            metadata: message.metadata.unwrap_or_default(),
+            reply_to: message.reply_to,
+        }
+    }
+
+    /// The broker message that sends this message's contents to `subject`.
+    fn to_message(&self, subject: String, reply_to: Option<String>) -> Message {
+        Message {
+            subject,
+            body: self.data.clone(),
+            reply_to,
+            content_type: self.content_type.clone(),
+            metadata: if self.metadata.is_empty() {
+                None
+            } else {
+                Some(self.metadata.clone())
+            },
+        }
+    }
+}
+
+/// The host's side of a `request-options` resource.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RequestOptions {
+    timeout_ms: Option<u32>,
+    expected_replies: Option<u32>,
+}
+
+/// The `error` variant for a broker failure.
+fn wasi_error(e: BrokerError) -> Error {
+    match e {
+        BrokerError::Timeout => Error::Timeout,
+        BrokerError::Connection(text) | BrokerError::NoResponders(text) => Error::Connection(text),
+        BrokerError::Closed => Error::Connection(e.to_string()),
+        BrokerError::QueueFull | BrokerError::InvalidSubject(_) | BrokerError::InvalidHeader(_) => {
+            Error::Other(e.to_string())
+        }
+    }
+}
+
+impl HostState {
+    /// Fails with `connection("client is disconnected")` for a disconnected client.
+    fn check_connected(&self, client: &Resource<Client>) -> wasmtime::Result<Result<(), Error>> {
+        let client = self.table.get(client)?;
+        Ok(if client.connected {
+            Ok(())
+        } else {
+            Err(Error::Connection(
+                msgbridge_mapping::CLIENT_DISCONNECTED.to_string(),
+            ))
+        })
+    }
+}
+
+impl types::Host for HostState {}
+
+impl types::HostClient for HostState {
+    async fn connect(&mut self, name: String) -> wasmtime::Result<Result<Resource<Client>, Error>> {
+        tracing::trace!(component = %self.component, name, "client connected");
+        Ok(Ok(self.table.push(Client {
+            name,
+            connected: true,
+        })?))
+    }
+
+    async fn disconnect(&mut self, client: Resource<Client>) -> wasmtime::Result<Result<(), Error>> {
+        let client = self.table.get_mut(&client)?;
+        client.connected = false;
+        tracing::trace!(component = %self.component, name = client.name, "client disconnected");
+        Ok(Ok(()))
+    }
+
+    async fn drop(&mut self, client: Resource<Client>) -> wasmtime::Result<()> {
+        self.table.delete(client)?;
+        Ok(())
+    }
+}
+
+impl types::HostMessage for HostState {
+    async fn new(&mut self, data: Vec<u8>) -> wasmtime::Result<Resource<WasiMessage>> {
+        Ok(self.table.push(WasiMessage {
+            data: data.into(),
+            ..WasiMessage::default()
+        })?)
+    }
+
+    async fn topic(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<Option<String>> {
+        Ok(self.table.get(&message)?.topic.clone())
+    }
+
+    async fn content_type(
+        &mut self,
+        message: Resource<WasiMessage>,
+    ) -> wasmtime::Result<Option<String>> {
+        Ok(self.table.get(&message)?.content_type.clone())
+    }
+
+    async fn set_content_type(
+        &mut self,
+        message: Resource<WasiMessage>,
+        content_type: String,
+    ) -> wasmtime::Result<()> {
+        self.table.get_mut(&message)?.content_type = Some(content_type);
+        Ok(())
+    }
+
+    async fn data(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<Vec<u8>> {
+        Ok(self.table.get(&message)?.data.to_vec())
+    }
+
+    async fn set_data(&mut self, message: Resource<WasiMessage>, data: Vec<u8>) -> wasmtime::Result<()> {
+        self.table.get_mut(&message)?.data = data.into();
+        Ok(())
+    }
+
+    async fn metadata(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<Option<Metadata>> {
+        let metadata = &self.table.get(&message)?.metadata;
+        Ok(if metadata.is_empty() {
+            None
+        } else {
+            Some(metadata.clone())
+        })
+    }
+
+    async fn add_metadata(
+        &mut self,
+        message: Resource<WasiMessage>,
+        key: String,
+        value: String,
+    ) -> wasmtime::Result<()> {
+        let metadata = &mut self.table.get_mut(&message)?.metadata;
+        match metadata.iter_mut().find(|(k, _)| *k == key) {
+            Some(entry) => entry.1 = value,
+            None => metadata.push((key, value)),
+        }
+        Ok(())
+    }
+
+    async fn set_metadata(&mut self, message: Resource<WasiMessage>, meta: Metadata) -> wasmtime::Result<()> {
+        self.table.get_mut(&message)?.metadata = meta;
+        Ok(())
+    }
+
+    async fn remove_metadata(&mut self, message: Resource<WasiMessage>, key: String) -> wasmtime::Result<()> {
+        self.table.get_mut(&message)?.metadata.retain(|(k, _)| *k != key);
+        Ok(())
+    }
+
+    async fn drop(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<()> {
+        self.table.delete(message)?;
+        Ok(())
+    }
+}
+
+impl producer::Host for HostState {
+    async fn send(
+        &mut self,
+        client: Resource<Client>,
+        topic: String,
+        message: Resource<WasiMessage>,
+    ) -> wasmtime::Result<Result<(), Error>> {
+        let message = self.table.delete(message)?;
+        if let Err(e) = self.check_connected(&client)? {
+            return Ok(Err(e));
+        }
+        let outgoing = message.to_message(topic, None);
+        Ok(self.broker.publish(outgoing).await.map_err(wasi_error))
+    }
+}
+
+impl request_reply::HostRequestOptions for HostState {
+    async fn new(&mut self) -> wasmtime::Result<Resource<RequestOptions>> {
+        Ok(self.table.push(RequestOptions::default())?)
+    }
+
+    async fn set_timeout_ms(
+        &mut self,
+        options: Resource<RequestOptions>,
+        timeout_ms: u32,
+    ) -> wasmtime::Result<()> {
+        self.table.get_mut(&options)?.timeout_ms = Some(timeout_ms);
+        Ok(())
+    }
+
+    async fn set_expected_replies(
+        &mut self,
+        options: Resource<RequestOptions>,
+        expected_replies: u32,
+    ) -> wasmtime::Result<()> {
+        self.table.get_mut(&options)?.expected_replies = Some(expected_replies);
+        Ok(())
+    }
+
+    async fn drop(&mut self, options: Resource<RequestOptions>) -> wasmtime::Result<()> {
+        self.table.delete(options)?;
+        Ok(())
+    }
+}
+
+impl request_reply::Host for HostState {
+    async fn request(
+        &mut self,
+        client: Resource<Client>,
+        topic: String,
+        message: Resource<WasiMessage>,
+        options: Option<Resource<RequestOptions>>,
+    ) -> wasmtime::Result<Result<Vec<Resource<WasiMessage>>, Error>> {
+        let options = match options {
+            Some(options) => self.table.delete(options)?,
+            None => RequestOptions::default(),
+        };
+        if let Err(e) = self.check_connected(&client)? {
+            return Ok(Err(e));
+        }
+        let outgoing = self.table.get(&message)?.to_message(topic, None);
+        let timeout = options
+            .timeout_ms
+            .map(|ms| Duration::from_millis(u64::from(ms)));
+        let expected = options
+            .expected_replies
+            .and_then(|n| usize::try_from(n).ok());
+        let replies = match self.broker.request(outgoing, timeout, expected).await {
+            Ok(replies) => replies,
+            Err(e) => return Ok(Err(wasi_error(e))),
+        };
+        let mut handles = Vec::with_capacity(replies.len());
+        for reply in replies {
+            handles.push(self.table.push(WasiMessage::received(reply))?);
+        }
+        Ok(Ok(handles))
+    }
+
+    async fn reply(
+        &mut self,
+        reply_to: Resource<WasiMessage>,
+        message: Resource<WasiMessage>,
+    ) -> wasmtime::Result<Result<(), Error>> {
+        let message = self.table.delete(message)?;
+        let Some(subject) = self.table.get(&reply_to)?.reply_to.clone() else {
+            // The message offers no way to answer: a no-op, as the spec says.
+            return Ok(Ok(()));
+        };
+        let outgoing = message.to_message(subject, None);
+        Ok(self.broker.publish(outgoing).await.map_err(wasi_error))
+    }
+}

@@ -1,0 +1,120 @@
+//! Which worlds a host serves, and what loading a component checks.
+
+use bytes::Bytes;
+use msgbridge_host::{ComponentSpec, Host, HostConfig, HostError, Runtime, Worlds};
+use msgbridge_test_artifacts::{HTTP_API, LEET_WORKER, REVERSE_WORKER, WASI_PROBE, WASMCLOUD_PROBE};
+
+async fn load(worlds: Worlds, name: &str, wasm: &'static [u8]) -> Result<(), HostError> {
+    crate::common::init_logs();
+    let host = Host::start(HostConfig::in_process().expect("config").with_worlds(worlds))
+        .await
+        .expect("start");
+    host.add_component(ComponentSpec::new(name, Bytes::from_static(wasm)).subscribe("x"))
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wasi_component_on_a_wasmcloud_only_host_names_the_missing_interface() {
+    let err = load(Worlds::Wasmcloud, "x", WASI_PROBE)
+        .await
+        .expect_err("the wasi probe must not load");
+    let text = err.to_string();
+    assert!(
+        text.starts_with("component \"x\" imports wasi:messaging/"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(", which this host does not serve (serving: wasmcloud:messaging@0.2.0)"),
+        "{text}"
+    );
+    assert!(!text.contains("/types@"), "names a function interface: {text}");
+    // A wasi worker that only exports the handler and replies.
+    let err = load(Worlds::Wasmcloud, "rev", REVERSE_WORKER)
+        .await
+        .expect_err("the reverse worker must not load");
+    assert!(
+        matches!(&err, HostError::UnservedInterface { interface, .. } if interface.starts_with("wasi:messaging/")),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wasmcloud_component_on_a_wasi_only_host_names_the_missing_interface() {
+    let err = load(Worlds::Wasi, "y", WASMCLOUD_PROBE)
+        .await
+        .expect_err("the wasmcloud probe must not load");
+    assert_eq!(
+        err.to_string(),
+        "component \"y\" imports wasmcloud:messaging/consumer@0.2.0, which this host does not \
+         serve (serving: wasi:messaging@0.2.0-draft)"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_world_loads_where_it_is_served() {
+    load(Worlds::Wasi, "w", WASI_PROBE).await.expect("wasi on wasi");
+    load(Worlds::Both, "w", WASI_PROBE).await.expect("wasi on both");
+    load(Worlds::Wasmcloud, "c", WASMCLOUD_PROBE)
+        .await
+        .expect("wasmcloud on wasmcloud");
+    load(Worlds::Both, "c", LEET_WORKER).await.expect("leet on both");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_specs_are_refused() {
+    crate::common::init_logs();
+    let host = Host::start(HostConfig::in_process().expect("config"))
+        .await
+        .expect("start");
+    // Subscriptions without a messaging handler.
+    let err = host
+        .add_component(ComponentSpec::new("api", Bytes::from_static(HTTP_API)).subscribe("x"))
+        .await
+        .expect_err("no handler");
+    assert!(matches!(err, HostError::InvalidSpec(_)), "{err}");
+    // Not a component.
+    let err = host
+        .add_component(ComponentSpec::new("junk", Bytes::from_static(b"\0asm junk")))
+        .await
+        .expect_err("junk");
+    assert!(matches!(err, HostError::Compile(_)), "{err}");
+    // Duplicate names.
+    host.add_component(ComponentSpec::new("p", Bytes::from_static(WASI_PROBE)).subscribe("p"))
+        .await
+        .expect("first");
+    let err = host
+        .add_component(ComponentSpec::new("p", Bytes::from_static(WASI_PROBE)).subscribe("p"))
+        .await
+        .expect_err("duplicate");
+    assert!(matches!(err, HostError::InvalidSpec(_)), "{err}");
+    // A bad subscription pattern.
+    let err = host
+        .add_component(ComponentSpec::new("q", Bytes::from_static(WASI_PROBE)).subscribe("a.>.b"))
+        .await
+        .expect_err("bad pattern");
+    assert!(matches!(err, HostError::Subscribe { .. }), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn components_are_compiled_once_per_runtime() {
+    let runtime = Runtime::shared().expect("runtime");
+    let first = runtime.compile(WASMCLOUD_PROBE).await.expect("compile");
+    let count = runtime.cached_components();
+    let again = runtime.compile(WASMCLOUD_PROBE).await.expect("compile");
+    assert_eq!(runtime.cached_components(), count);
+    // The same compiled code: wasmtime components are handles on shared data.
+    assert_eq!(
+        first.image_range(),
+        again.image_range(),
+        "the cache handed out a different compilation"
+    );
+}
+
+#[test]
+fn worlds_parse_from_their_names() {
+    for worlds in Worlds::ALL {
+        assert_eq!(worlds.name().parse::<Worlds>(), Ok(worlds));
+    }
+    assert!("neither".parse::<Worlds>().is_err());
+    assert_eq!(Worlds::default(), Worlds::Both);
+}

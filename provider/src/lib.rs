@@ -1,0 +1,95 @@
+//! msgbridge's adapter halves, as component bytes.
+//!
+//! Like wasmtime's `wasi-preview1-component-adapter-provider`, this crate only carries the
+//! built adapters: its build script compiles `adapters/` for `wasm32-unknown-unknown` and
+//! componentizes each half. Each half imports nothing but messaging interfaces.
+//!
+//! A direction is named by the guest's world and the host's: `wasi-on-wasmcloud` runs a
+//! `wasi:messaging@0.2.0-draft` guest on a `wasmcloud:messaging@0.2.0` host, and
+//! `wasmcloud-on-wasi` the reverse. The *sender* half serves the guest's messaging imports;
+//! the *receiver* half wraps the guest's handler export.
+
+/// Serves a wasi:messaging guest's `types`, `producer` and `request-reply` imports with
+/// wasmCloud's `consumer`.
+pub const WASI_ON_WASMCLOUD_SENDER: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/wasi-on-wasmcloud-sender.wasm"));
+
+/// Exports wasmCloud's `handler` around a wasi:messaging guest's `incoming-handler`.
+pub const WASI_ON_WASMCLOUD_RECEIVER: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/wasi-on-wasmcloud-receiver.wasm"));
+
+/// Serves a wasmcloud:messaging guest's `types` and `consumer` imports with wasi:messaging.
+pub const WASMCLOUD_ON_WASI_SENDER: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/wasmcloud-on-wasi-sender.wasm"));
+
+/// Exports wasi:messaging's `incoming-handler` around a wasmcloud:messaging guest's
+/// `handler`.
+pub const WASMCLOUD_ON_WASI_RECEIVER: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/wasmcloud-on-wasi-receiver.wasm"));
+
+/// Which half of a direction an adapter is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Serves the guest's messaging imports.
+    Sender,
+    /// Wraps the guest's handler export.
+    Receiver,
+}
+
+/// Which way an adapter translates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// A wasi:messaging guest on a wasmcloud:messaging host.
+    WasiOnWasmcloud,
+    /// A wasmcloud:messaging guest on a wasi:messaging host.
+    WasmcloudOnWasi,
+}
+
+/// One adapter half.
+#[derive(Debug, Clone, Copy)]
+pub struct Adapter {
+    /// File stem, e.g. `wasi-on-wasmcloud-sender`.
+    pub name: &'static str,
+    /// Which way it translates.
+    pub direction: Direction,
+    /// Sender or receiver.
+    pub role: Role,
+    /// The component.
+    pub bytes: &'static [u8],
+}
+
+/// All four halves.
+pub const ADAPTERS: [Adapter; 4] = [
+    Adapter {
+        name: "wasi-on-wasmcloud-sender",
+        direction: Direction::WasiOnWasmcloud,
+        role: Role::Sender,
+        bytes: WASI_ON_WASMCLOUD_SENDER,
+    },
+    Adapter {
+        name: "wasi-on-wasmcloud-receiver",
+        direction: Direction::WasiOnWasmcloud,
+        role: Role::Receiver,
+        bytes: WASI_ON_WASMCLOUD_RECEIVER,
+    },
+    Adapter {
+        name: "wasmcloud-on-wasi-sender",
+        direction: Direction::WasmcloudOnWasi,
+        role: Role::Sender,
+        bytes: WASMCLOUD_ON_WASI_SENDER,
+    },
+    Adapter {
+        name: "wasmcloud-on-wasi-receiver",
+        direction: Direction::WasmcloudOnWasi,
+        role: Role::Receiver,
+        bytes: WASMCLOUD_ON_WASI_RECEIVER,
+    },
+];
+
+/// The half for `direction` and `role`.
+pub fn adapter(direction: Direction, role: Role) -> &'static Adapter {
+    ADAPTERS
+        .iter()
+        .find(|a| a.direction == direction && a.role == role)
+        .expect("ADAPTERS lists every direction and role")
+}

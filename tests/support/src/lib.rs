@@ -1,0 +1,170 @@
+//! Test helpers shared by msgbridge's test crates.
+//!
+//! - [`NatsServer`]: a `nats-server` on a free loopback port, started by the test itself and
+//!   killed when dropped. Tests that need NATS fail (never skip) when the binary is absent.
+//! - [`within`] / [`WAIT`]: a generous timeout that turns a hang into a clear failure
+//!   (not a timed assertion).
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long helpers wait before declaring a hang: long enough never to fire on a slow,
+/// shared machine when things work.
+pub const WAIT: Duration = Duration::from_secs(60);
+
+/// Awaits `future`, panicking with `what` if it takes longer than [`WAIT`]. Use it to turn
+/// a hang into a failure that says what hung, never to assert on timing.
+pub async fn within<F: std::future::Future>(what: &str, future: F) -> F::Output {
+    match tokio::time::timeout(WAIT, future).await {
+        Ok(output) => output,
+        Err(_) => panic!("{what}: still waiting after {WAIT:?}"),
+    }
+}
+
+/// The largest message the test server accepts (nats-server's default is 1 MiB, which a
+/// 1 MiB body plus its command line would exceed).
+pub const MAX_PAYLOAD: &str = "8MB";
+
+/// Finds `nats-server` on `PATH` (or in `/usr/sbin`, where Debian installs it).
+///
+/// # Panics
+/// When it is nowhere, with "install nats-server (apt-get install nats-server)".
+pub fn nats_server_binary() -> PathBuf {
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|path| std::env::split_paths(&path).collect())
+        .unwrap_or_default();
+    dirs.push(PathBuf::from("/usr/sbin"));
+    dirs.push(PathBuf::from("/usr/local/sbin"));
+    dirs.into_iter()
+        .map(|dir| dir.join("nats-server"))
+        .find(|candidate| is_executable(candidate))
+        .unwrap_or_else(|| {
+            panic!("nats-server was not found on PATH: install nats-server (apt-get install nats-server)")
+        })
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
+}
+
+/// A `nats-server` listening on `127.0.0.1:<free port>`, killed when dropped.
+pub struct NatsServer {
+    child: Child,
+    addr: SocketAddr,
+    config: PathBuf,
+}
+
+impl NatsServer {
+    /// Starts `nats-server -a 127.0.0.1 -p <free port>` (with `max_payload` raised to
+    /// [`MAX_PAYLOAD`]) and waits until it accepts connections.
+    ///
+    /// # Panics
+    /// When `nats-server` is not installed ("install nats-server (apt-get install
+    /// nats-server)"), or when it does not start after a few attempts.
+    pub fn start() -> NatsServer {
+        let binary = nats_server_binary();
+        let mut last_error = String::new();
+        for _attempt in 0..5 {
+            match Self::try_start(&binary) {
+                Ok(server) => return server,
+                Err(e) => last_error = e,
+            }
+        }
+        panic!("nats-server did not start: {last_error}");
+    }
+
+    fn try_start(binary: &Path) -> Result<NatsServer, String> {
+        let port = free_port().map_err(|e| format!("no free port: {e}"))?;
+        let config = std::env::temp_dir().join(format!(
+            "msgbridge-nats-{}-{port}.conf",
+            std::process::id()
+        ));
+        std::fs::write(&config, format!("max_payload: {MAX_PAYLOAD}\n"))
+            .map_err(|e| format!("cannot write {}: {e}", config.display()))?;
+        let mut child = Command::new(binary)
+            .args(["-a", "127.0.0.1", "-p", &port.to_string(), "-c"])
+            .arg(&config)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                let mut stderr = String::new();
+                if let Some(mut pipe) = child.stderr.take() {
+                    let _ = pipe.read_to_string(&mut stderr);
+                }
+                let _ = std::fs::remove_file(&config);
+                return Err(format!("nats-server exited with {status}: {stderr}"));
+            }
+            if server_answers(addr) {
+                break;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                let _ = std::fs::remove_file(&config);
+                return Err(format!("nats-server did not accept connections on {addr}"));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // Keep draining the server's log so it never blocks on a full pipe.
+        if let Some(stderr) = child.stderr.take() {
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines() {
+                    if line.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        Ok(NatsServer {
+            child,
+            addr,
+            config,
+        })
+    }
+
+    /// The server's URL, `nats://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("nats://{}", self.addr)
+    }
+
+    /// The server's address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+impl Drop for NatsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.config);
+    }
+}
+
+/// Whether a NATS server at `addr` greets a new connection with its `INFO` line.
+fn server_answers(addr: SocketAddr) -> bool {
+    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_secs(1)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let mut greeting = [0u8; 4];
+    stream.read_exact(&mut greeting).is_ok() && &greeting == b"INFO"
+}
+
+/// A loopback port nobody listens on right now.
+pub fn free_port() -> std::io::Result<u16> {
+    let listener = TcpListener::bind(("127.0.0.1", 0))?;
+    Ok(listener.local_addr()?.port())
+}
