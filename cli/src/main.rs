@@ -1,12 +1,13 @@
 //! `msgbridge`: compose msgbridge's adapters around a messaging component, inspect what a
 //! component speaks, and run components on the reference host.
 
+mod compose;
 mod run;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-/// Bridges wasmcloud:messaging and wasi:messaging components.
+/// Bridges wasmcloud:messaging@0.2.0 and wasi:messaging@0.2.0-draft components.
 #[derive(Parser)]
 #[command(name = "msgbridge", version, about)]
 struct Cli {
@@ -16,6 +17,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Wrap a component in the adapter halves it needs to run on a host of the other world.
+    Compose(compose::ComposeArgs),
+    /// Print which messaging world a component speaks and what composing it would plug.
+    Inspect(compose::InspectArgs),
+    /// Write the four adapter halves as .wasm files, for `wac plug`.
+    Adapters(compose::AdaptersArgs),
     /// Run components on the reference host.
     Run(run::RunArgs),
 }
@@ -31,6 +38,9 @@ async fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
+        Command::Compose(args) => compose::compose(args),
+        Command::Inspect(args) => compose::inspect_command(args),
+        Command::Adapters(args) => compose::adapters(args),
         Command::Run(args) => run::run(args).await,
     }
 }

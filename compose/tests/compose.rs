@@ -158,3 +158,29 @@ fn refusals_name_the_problem() {
     let err = compose(&truncated, Target::Wasmcloud).unwrap_err();
     assert!(matches!(err, Error::Invalid(_)), "{err}");
 }
+
+#[test]
+fn look_alike_texts_are_refused_by_name() {
+    use msgbridge_compose::Shape;
+    use msgbridge_test_shapes as shapes;
+
+    for (shape, expected) in [
+        (shapes::FEBRUARY_2024, Shape::February2024),
+        (shapes::OCTOBER_2024, Shape::October2024),
+        (shapes::OMNIA_ASYNC, Shape::AsyncOmnia),
+    ] {
+        let err = compose(&shape.component(), Target::Wasmcloud).unwrap_err();
+        match &err {
+            Error::UnsupportedShape { shape: found, .. } => {
+                assert_eq!(*found, expected, "{}: {err}", shape.name)
+            }
+            other => panic!("{}: unexpected {other}", shape.name),
+        }
+    }
+    let err = compose(&shapes::WASMCLOUD_0_3_0.component(), Target::Wasi).unwrap_err();
+    assert!(matches!(err, Error::UnsupportedVersion { .. }), "{err}");
+    assert!(err.to_string().contains("wasmCloud v1"), "{err}");
+
+    let err = compose(&shapes::NO_MESSAGING.component(), Target::Wasi).unwrap_err();
+    assert!(matches!(err, Error::NoMessaging { .. }), "{err}");
+}

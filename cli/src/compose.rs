@@ -1,0 +1,173 @@
+//! `msgbridge compose`, `msgbridge inspect` and `msgbridge adapters`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use msgbridge_compose::{inspect, plan, ComposeOptions, Inspection, Target};
+
+/// The target host world, as given on the command line.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum TargetArg {
+    /// A host serving wasmcloud:messaging@0.2.0 (wasmCloud v2).
+    Wasmcloud,
+    /// A host serving wasi:messaging@0.2.0-draft.
+    Wasi,
+}
+
+impl From<TargetArg> for Target {
+    fn from(t: TargetArg) -> Self {
+        match t {
+            TargetArg::Wasmcloud => Target::Wasmcloud,
+            TargetArg::Wasi => Target::Wasi,
+        }
+    }
+}
+
+/// Arguments of `msgbridge compose`.
+#[derive(clap::Args)]
+pub struct ComposeArgs {
+    /// The component to adapt.
+    pub guest: PathBuf,
+    /// The messaging world of the host it must run on.
+    #[arg(long, value_enum)]
+    pub target: TargetArg,
+    /// Where to write the composed component (written atomically).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Name the wasmcloud-on-wasi sender passes to `client.connect`.
+    #[arg(long, default_value = msgbridge_compose::DEFAULT_CLIENT_NAME)]
+    pub client_name: String,
+}
+
+/// Arguments of `msgbridge inspect`.
+#[derive(clap::Args)]
+pub struct InspectArgs {
+    /// The component to inspect.
+    pub guest: PathBuf,
+}
+
+/// Arguments of `msgbridge adapters`.
+#[derive(clap::Args)]
+pub struct AdaptersArgs {
+    /// Directory to write the four halves into (created if missing).
+    #[arg(short, long)]
+    pub out_dir: PathBuf,
+}
+
+fn read_component(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory, so that `path`
+/// either keeps its old content or gets all of the new one.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        bail!(
+            "cannot write {}: directory {} does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+    file.write_all(bytes)
+        .and_then(|()| file.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// Runs `msgbridge compose`.
+pub fn compose(args: ComposeArgs) -> Result<()> {
+    let guest = read_component(&args.guest)?;
+    let options = ComposeOptions {
+        target: args.target.into(),
+        client_name: args.client_name,
+    };
+    let composed = msgbridge_compose::compose_with(&guest, &options)
+        .with_context(|| format!("cannot compose {}", args.guest.display()))?;
+    write_atomically(&args.output, &composed)?;
+    eprintln!(
+        "wrote {} ({} bytes): {} for a {} host",
+        args.output.display(),
+        composed.len(),
+        args.guest.display(),
+        options.target
+    );
+    Ok(())
+}
+
+/// Runs `msgbridge inspect`.
+pub fn inspect_command(args: InspectArgs) -> Result<()> {
+    let guest = read_component(&args.guest)?;
+    let inspection =
+        inspect(&guest).with_context(|| format!("cannot inspect {}", args.guest.display()))?;
+    print!("{}", describe(&inspection));
+    Ok(())
+}
+
+/// The report `msgbridge inspect` prints.
+pub fn describe(inspection: &Inspection) -> String {
+    let mut out = format!("world: {}\n", inspection.world);
+    for (title, uses) in [
+        ("imports", &inspection.messaging_imports),
+        ("exports", &inspection.messaging_exports),
+    ] {
+        out.push_str(&format!("messaging {title}:\n"));
+        for interface in uses {
+            out.push_str(&format!("  {}", interface.name));
+            if !interface.functions.is_empty() {
+                out.push_str(&format!(" ({})", interface.functions.join(", ")));
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!(
+        "other imports (passed through to the host): {}\n",
+        list(&inspection.other_imports)
+    ));
+    out.push_str(&format!(
+        "other exports (kept): {}\n",
+        list(&inspection.other_exports)
+    ));
+    let native = inspection.world.served_by();
+    out.push_str(&format!("runs natively on: a {native} host\n"));
+    let other = match native {
+        Target::Wasi => Target::Wasmcloud,
+        Target::Wasmcloud => Target::Wasi,
+    };
+    match plan(inspection, other) {
+        Ok(plan) => out.push_str(&format!(
+            "for a {other} host, msgbridge would plug: {}\n",
+            plan.halves().join(" + ")
+        )),
+        Err(e) => out.push_str(&format!("for a {other} host: {e}\n")),
+    }
+    out
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+/// Runs `msgbridge adapters`.
+pub fn adapters(args: AdaptersArgs) -> Result<()> {
+    std::fs::create_dir_all(&args.out_dir)
+        .with_context(|| format!("cannot create {}", args.out_dir.display()))?;
+    for adapter in &msgbridge_adapters::ADAPTERS {
+        let path = args.out_dir.join(format!("{}.wasm", adapter.name));
+        write_atomically(&path, adapter.bytes)?;
+        println!("{}", path.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,202 @@
+//! `msgbridge compose`, `inspect` and `adapters` as a user runs them: exit codes, messages,
+//! and no output file left behind (or overwritten) when composing fails.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use msgbridge_test_artifacts as artifacts;
+use msgbridge_test_shapes as shapes;
+
+fn msgbridge(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_msgbridge"))
+        .args(args)
+        .env("RUST_LOG", "off")
+        .output()
+        .expect("msgbridge runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs `msgbridge compose INPUT --target TARGET -o OUT` where INPUT holds `bytes`, expects
+/// failure with `needle` in the message, and no file at OUT afterwards.
+fn refused(bytes: &[u8], target: &str, needle: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("guest.wasm");
+    std::fs::write(&input, bytes).unwrap();
+    let out = dir.path().join("out.wasm");
+    let output = msgbridge(&[
+        "compose",
+        input.to_str().unwrap(),
+        "--target",
+        target,
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let message = stderr(&output);
+    assert!(!output.status.success(), "expected failure, got: {message}");
+    assert!(message.contains(needle), "`{needle}` not in: {message}");
+    assert!(!out.exists(), "an output file was left behind");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, ["guest.wasm"], "temporary files left behind");
+}
+
+#[test]
+fn composes_a_wasi_guest_for_wasmcloud() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("probe.wasmcloud.wasm");
+    let output = msgbridge(&[
+        "compose",
+        artifacts::WASI_PROBE_PATH,
+        "--target",
+        "wasmcloud",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let composed = std::fs::read(&out).unwrap();
+    let inspection = msgbridge_compose::inspect(&composed).unwrap();
+    assert_eq!(inspection.world, msgbridge_compose::World::Wasmcloud);
+}
+
+#[test]
+fn refuses_what_is_not_wasm() {
+    refused(b"#!/bin/sh\necho hi\n", "wasi", "is not WebAssembly");
+}
+
+#[test]
+fn refuses_a_core_module_and_says_how_to_componentize() {
+    refused(b"\0asm\x01\x00\x00\x00", "wasi", "wasm-tools component new");
+}
+
+#[test]
+fn refuses_a_broken_component() {
+    refused(
+        &artifacts::WASI_PROBE[..artifacts::WASI_PROBE.len() / 3],
+        "wasmcloud",
+        "not a valid component",
+    );
+}
+
+#[test]
+fn refuses_a_component_without_messaging() {
+    refused(
+        &shapes::NO_MESSAGING.component(),
+        "wasi",
+        "uses no messaging interface",
+    );
+}
+
+#[test]
+fn refuses_the_february_2024_draft_by_name() {
+    refused(
+        &shapes::FEBRUARY_2024.component(),
+        "wasmcloud",
+        "February 2024",
+    );
+}
+
+#[test]
+fn refuses_the_october_2024_draft_by_name() {
+    refused(
+        &shapes::OCTOBER_2024.component(),
+        "wasmcloud",
+        "October 2024",
+    );
+}
+
+#[test]
+fn refuses_omnias_async_variant_by_name() {
+    refused(&shapes::OMNIA_ASYNC.component(), "wasmcloud", "async");
+}
+
+#[test]
+fn refuses_wasmcloud_messaging_0_3_0() {
+    refused(
+        &shapes::WASMCLOUD_0_3_0.component(),
+        "wasi",
+        "wasmcloud:messaging/types@0.3.0 is not bridged",
+    );
+}
+
+#[test]
+fn refuses_a_guest_that_already_targets_the_host() {
+    refused(artifacts::WASMCLOUD_PROBE, "wasmcloud", "runs there as it is");
+}
+
+#[test]
+fn a_failed_compose_keeps_an_existing_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.wasm");
+    std::fs::write(&out, b"previous").unwrap();
+    let output = msgbridge(&[
+        "compose",
+        artifacts::WASMCLOUD_PROBE_PATH,
+        "--target",
+        "wasmcloud",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    assert_eq!(std::fs::read(&out).unwrap(), b"previous");
+}
+
+#[test]
+fn refuses_a_missing_input_and_a_missing_output_directory() {
+    let output = msgbridge(&[
+        "compose",
+        "/nonexistent/guest.wasm",
+        "--target",
+        "wasi",
+        "-o",
+        "/tmp/never.wasm",
+    ]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("cannot read /nonexistent/guest.wasm"));
+    assert!(!Path::new("/tmp/never.wasm").exists());
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("missing-dir/out.wasm");
+    let output = msgbridge(&[
+        "compose",
+        artifacts::WASMCLOUD_PROBE_PATH,
+        "--target",
+        "wasi",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("does not exist"), "{}", stderr(&output));
+    assert!(!out.exists());
+}
+
+#[test]
+fn inspect_reports_world_interfaces_and_plan() {
+    let output = msgbridge(&["inspect", artifacts::HTTP_API_PATH]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report = String::from_utf8(output.stdout).unwrap();
+    assert!(report.contains("world: wasmcloud:messaging@0.2.0"), "{report}");
+    assert!(
+        report.contains("wasmcloud:messaging/consumer@0.2.0 (request"),
+        "{report}"
+    );
+    assert!(
+        report.contains("for a wasi host, msgbridge would plug: wasmcloud-on-wasi-sender\n"),
+        "{report}"
+    );
+}
+
+#[test]
+fn adapters_writes_the_four_halves() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = msgbridge(&["adapters", "-o", dir.path().to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    for adapter in &msgbridge_adapters::ADAPTERS {
+        let written = std::fs::read(dir.path().join(format!("{}.wasm", adapter.name))).unwrap();
+        assert_eq!(written, adapter.bytes, "{}", adapter.name);
+    }
+}
