@@ -204,7 +204,9 @@ impl std::fmt::Debug for Host {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Host {
@@ -285,7 +287,9 @@ impl Host {
             .compile(&spec.wasm)
             .await
             .map_err(|e| match e {
-                HostError::Compile(text) => HostError::Compile(format!("component {name:?}: {text}")),
+                HostError::Compile(text) => {
+                    HostError::Compile(format!("component {name:?}: {text}"))
+                }
                 other => other,
             })?;
         let surface = Surface::of(&component, self.runtime.engine());
@@ -525,25 +529,31 @@ async fn deliver(component: Arc<Loaded>, broker: Arc<dyn Broker>, message: Messa
         component.new_state(broker),
     );
     let outcome: wasmtime::Result<Result<(), String>> = match handler {
-        Handler::Wasmcloud(pre) => async {
-            let guest = pre.instantiate_async(&mut store).await?;
-            guest
-                .wasmcloud_messaging_handler()
-                .call_handle_message(&mut store, &crate::wasmcloud::to_broker_message(&message))
-                .await
+        Handler::Wasmcloud(pre) => {
+            async {
+                let guest = pre.instantiate_async(&mut store).await?;
+                guest
+                    .wasmcloud_messaging_handler()
+                    .call_handle_message(&mut store, &crate::wasmcloud::to_broker_message(&message))
+                    .await
+            }
+            .await
         }
-        .await,
-        Handler::Wasi(pre) => async {
-            let guest = pre.instantiate_async(&mut store).await?;
-            let incoming: Resource<WasiMessage> =
-                store.data_mut().table.push(WasiMessage::received(message))?;
-            let result = guest
-                .wasi_messaging_incoming_handler()
-                .call_handle(&mut store, incoming)
-                .await?;
-            Ok(result.map_err(|e| format!("{e:?}")))
+        Handler::Wasi(pre) => {
+            async {
+                let guest = pre.instantiate_async(&mut store).await?;
+                let incoming: Resource<WasiMessage> = store
+                    .data_mut()
+                    .table
+                    .push(WasiMessage::received(message))?;
+                let result = guest
+                    .wasi_messaging_incoming_handler()
+                    .call_handle(&mut store, incoming)
+                    .await?;
+                Ok(result.map_err(|e| format!("{e:?}")))
+            }
+            .await
         }
-        .await,
     };
     match outcome {
         Ok(Ok(())) => {}

@@ -18,6 +18,8 @@
 //! Error strings of the wasmcloud world are wasmCloud's (`request timed out after {ms}ms`,
 //! `failed to send request: {e}`, `message queue full`), taken from `msgbridge-mapping`.
 
+#![warn(missing_docs)]
+
 mod bindings;
 mod broker;
 mod host;
@@ -33,9 +35,7 @@ pub use broker::{
     subject_matches, BoxFuture, Broker, BrokerError, InProcessBroker, NatsBroker, Subscription,
     INBOX_CAPACITY,
 };
-pub use host::{
-    ComponentSpec, Host, HostConfig, BROADCAST, CONSUMER_GROUP_KEY, SUBSCRIPTIONS_KEY,
-};
+pub use host::{ComponentSpec, Host, HostConfig, BROADCAST, CONSUMER_GROUP_KEY, SUBSCRIPTIONS_KEY};
 pub use message::Message;
 pub use runtime::Runtime;
 pub use worlds::{ParseWorldsError, Worlds, WASI_MESSAGING, WASMCLOUD_MESSAGING};

@@ -22,9 +22,15 @@ pub struct Runtime {
     inner: Arc<RuntimeInner>,
 }
 
+/// A component's cache key: a hash of its bytes and their length.
+type Key = (u64, usize);
+
+/// One compilation, done once and shared by everyone who asks for it.
+type Slot = Arc<OnceCell<Component>>;
+
 struct RuntimeInner {
     engine: Engine,
-    compiled: Mutex<HashMap<(u64, usize), Arc<OnceCell<Component>>>>,
+    compiled: Mutex<HashMap<Key, Slot>>,
 }
 
 impl std::fmt::Debug for Runtime {

@@ -105,7 +105,10 @@ impl types::HostClient for HostState {
         })?))
     }
 
-    async fn disconnect(&mut self, client: Resource<Client>) -> wasmtime::Result<Result<(), Error>> {
+    async fn disconnect(
+        &mut self,
+        client: Resource<Client>,
+    ) -> wasmtime::Result<Result<(), Error>> {
         let client = self.table.get_mut(&client)?;
         client.connected = false;
         tracing::trace!(component = %self.component, name = client.name, "client disconnected");
@@ -150,12 +153,19 @@ impl types::HostMessage for HostState {
         Ok(self.table.get(&message)?.data.to_vec())
     }
 
-    async fn set_data(&mut self, message: Resource<WasiMessage>, data: Vec<u8>) -> wasmtime::Result<()> {
+    async fn set_data(
+        &mut self,
+        message: Resource<WasiMessage>,
+        data: Vec<u8>,
+    ) -> wasmtime::Result<()> {
         self.table.get_mut(&message)?.data = data.into();
         Ok(())
     }
 
-    async fn metadata(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<Option<Metadata>> {
+    async fn metadata(
+        &mut self,
+        message: Resource<WasiMessage>,
+    ) -> wasmtime::Result<Option<Metadata>> {
         let metadata = &self.table.get(&message)?.metadata;
         Ok(if metadata.is_empty() {
             None
@@ -178,13 +188,24 @@ impl types::HostMessage for HostState {
         Ok(())
     }
 
-    async fn set_metadata(&mut self, message: Resource<WasiMessage>, meta: Metadata) -> wasmtime::Result<()> {
+    async fn set_metadata(
+        &mut self,
+        message: Resource<WasiMessage>,
+        meta: Metadata,
+    ) -> wasmtime::Result<()> {
         self.table.get_mut(&message)?.metadata = meta;
         Ok(())
     }
 
-    async fn remove_metadata(&mut self, message: Resource<WasiMessage>, key: String) -> wasmtime::Result<()> {
-        self.table.get_mut(&message)?.metadata.retain(|(k, _)| *k != key);
+    async fn remove_metadata(
+        &mut self,
+        message: Resource<WasiMessage>,
+        key: String,
+    ) -> wasmtime::Result<()> {
+        self.table
+            .get_mut(&message)?
+            .metadata
+            .retain(|(k, _)| *k != key);
         Ok(())
     }
 

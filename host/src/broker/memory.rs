@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use tokio::sync::mpsc;
 
 use super::{
-    validate_pattern, validate_subject, subject_matches, BoxFuture, Broker, BrokerError,
+    subject_matches, validate_pattern, validate_subject, BoxFuture, Broker, BrokerError,
     Subscription, INBOX_CAPACITY,
 };
 use crate::Message;

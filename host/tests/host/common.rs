@@ -75,12 +75,14 @@ impl Env {
                 }
                 Backend::Nats => {
                     let server = NatsServer::start();
-                    let host_side = within("connecting to NATS", NatsBroker::connect(&server.url()))
-                        .await
-                        .expect("connect the host to NATS");
-                    let test_side = within("connecting to NATS", NatsBroker::connect(&server.url()))
-                        .await
-                        .expect("connect the test to NATS");
+                    let host_side =
+                        within("connecting to NATS", NatsBroker::connect(&server.url()))
+                            .await
+                            .expect("connect the host to NATS");
+                    let test_side =
+                        within("connecting to NATS", NatsBroker::connect(&server.url()))
+                            .await
+                            .expect("connect the test to NATS");
                     (Some(server), Arc::new(host_side), Arc::new(test_side))
                 }
             };
@@ -153,9 +155,12 @@ impl Env {
 
     /// Publishes `body` on `subject` without waiting for anything.
     pub async fn tell(&self, subject: &str, body: impl Into<Bytes>) {
-        within("publishing", self.client.publish(Message::new(subject, body)))
-            .await
-            .expect("publish");
+        within(
+            "publishing",
+            self.client.publish(Message::new(subject, body)),
+        )
+        .await
+        .expect("publish");
     }
 
     /// Subscribes the test to `pattern`.
@@ -211,7 +216,10 @@ pub fn request_report(body: &[u8]) -> Result<Vec<Vec<u8>>, String> {
 }
 
 fn split_line(bytes: &[u8]) -> (String, &[u8]) {
-    let end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(bytes.len());
     (text(&bytes[..end]), &bytes[end..])
 }
 

@@ -65,7 +65,8 @@ async fn seed_scenario(backend: Backend) {
     )
     .await;
     // A wasi-world worker answers the wasmcloud-world caller natively.
-    env.load("reverse", REVERSE_WORKER, &["tasks.reverse"]).await;
+    env.load("reverse", REVERSE_WORKER, &["tasks.reverse"])
+        .await;
 
     let (status, body) = post(
         addr,

@@ -2,13 +2,19 @@
 
 use bytes::Bytes;
 use msgbridge_host::{ComponentSpec, Host, HostConfig, HostError, Runtime, Worlds};
-use msgbridge_test_artifacts::{HTTP_API, LEET_WORKER, REVERSE_WORKER, WASI_PROBE, WASMCLOUD_PROBE};
+use msgbridge_test_artifacts::{
+    HTTP_API, LEET_WORKER, REVERSE_WORKER, WASI_PROBE, WASMCLOUD_PROBE,
+};
 
 async fn load(worlds: Worlds, name: &str, wasm: &'static [u8]) -> Result<(), HostError> {
     crate::common::init_logs();
-    let host = Host::start(HostConfig::in_process().expect("config").with_worlds(worlds))
-        .await
-        .expect("start");
+    let host = Host::start(
+        HostConfig::in_process()
+            .expect("config")
+            .with_worlds(worlds),
+    )
+    .await
+    .expect("start");
     host.add_component(ComponentSpec::new(name, Bytes::from_static(wasm)).subscribe("x"))
         .await
 }
@@ -27,7 +33,10 @@ async fn a_wasi_component_on_a_wasmcloud_only_host_names_the_missing_interface()
         text.ends_with(", which this host does not serve (serving: wasmcloud:messaging@0.2.0)"),
         "{text}"
     );
-    assert!(!text.contains("/types@"), "names a function interface: {text}");
+    assert!(
+        !text.contains("/types@"),
+        "names a function interface: {text}"
+    );
     // A wasi worker that only exports the handler and replies.
     let err = load(Worlds::Wasmcloud, "rev", REVERSE_WORKER)
         .await
@@ -52,12 +61,18 @@ async fn a_wasmcloud_component_on_a_wasi_only_host_names_the_missing_interface()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_world_loads_where_it_is_served() {
-    load(Worlds::Wasi, "w", WASI_PROBE).await.expect("wasi on wasi");
-    load(Worlds::Both, "w", WASI_PROBE).await.expect("wasi on both");
+    load(Worlds::Wasi, "w", WASI_PROBE)
+        .await
+        .expect("wasi on wasi");
+    load(Worlds::Both, "w", WASI_PROBE)
+        .await
+        .expect("wasi on both");
     load(Worlds::Wasmcloud, "c", WASMCLOUD_PROBE)
         .await
         .expect("wasmcloud on wasmcloud");
-    load(Worlds::Both, "c", LEET_WORKER).await.expect("leet on both");
+    load(Worlds::Both, "c", LEET_WORKER)
+        .await
+        .expect("leet on both");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -74,7 +89,10 @@ async fn bad_specs_are_refused() {
     assert!(matches!(err, HostError::InvalidSpec(_)), "{err}");
     // Not a component.
     let err = host
-        .add_component(ComponentSpec::new("junk", Bytes::from_static(b"\0asm junk")))
+        .add_component(ComponentSpec::new(
+            "junk",
+            Bytes::from_static(b"\0asm junk"),
+        ))
         .await
         .expect_err("junk");
     assert!(matches!(err, HostError::Compile(_)), "{err}");

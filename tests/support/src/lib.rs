@@ -5,6 +5,8 @@
 //! - [`within`] / [`WAIT`]: a generous timeout that turns a hang into a clear failure
 //!   (not a timed assertion).
 
+#![warn(missing_docs)]
+
 use std::io::{BufRead, BufReader, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -81,10 +83,8 @@ impl NatsServer {
 
     fn try_start(binary: &Path) -> Result<NatsServer, String> {
         let port = free_port().map_err(|e| format!("no free port: {e}"))?;
-        let config = std::env::temp_dir().join(format!(
-            "msgbridge-nats-{}-{port}.conf",
-            std::process::id()
-        ));
+        let config =
+            std::env::temp_dir().join(format!("msgbridge-nats-{}-{port}.conf", std::process::id()));
         std::fs::write(&config, format!("max_payload: {MAX_PAYLOAD}\n"))
             .map_err(|e| format!("cannot write {}: {e}", config.display()))?;
         let mut child = Command::new(binary)
