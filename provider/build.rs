@@ -53,8 +53,7 @@ fn run() -> Result<(), String> {
 }
 
 fn componentize(core: &Path, component: &Path) -> Result<(), String> {
-    let module =
-        std::fs::read(core).map_err(|e| format!("reading {}: {e}", core.display()))?;
+    let module = std::fs::read(core).map_err(|e| format!("reading {}: {e}", core.display()))?;
     let bytes = wit_component::ComponentEncoder::default()
         .module(&module)
         .and_then(|encoder| encoder.validate(true).encode())

@@ -42,7 +42,9 @@ impl std::fmt::Display for Shape {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The input does not begin with the WebAssembly magic number.
-    #[error("the input is not WebAssembly (it does not begin with `\\0asm`); pass a .wasm component")]
+    #[error(
+        "the input is not WebAssembly (it does not begin with `\\0asm`); pass a .wasm component"
+    )]
     NotWasm,
     /// The input is a core module, not a component.
     #[error(

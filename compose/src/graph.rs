@@ -98,7 +98,9 @@ pub(crate) fn build(
             let export = graph
                 .alias_instance_export(instance, &name)
                 .map_err(|e| compose_error(&name)(&e))?;
-            graph.export(export, &name).map_err(|e| compose_error(&name)(&e))?;
+            graph
+                .export(export, &name)
+                .map_err(|e| compose_error(&name)(&e))?;
         }
     }
 
@@ -109,7 +111,9 @@ pub(crate) fn build(
         let export = graph
             .alias_instance_export(guest_instance, &name)
             .map_err(|e| compose_error(&name)(&e))?;
-        graph.export(export, &name).map_err(|e| compose_error(&name)(&e))?;
+        graph
+            .export(export, &name)
+            .map_err(|e| compose_error(&name)(&e))?;
     }
 
     graph

@@ -181,12 +181,17 @@ fn check_shape(
     if let Some(f) = interface.functions.values().find(|f| {
         matches!(
             f.kind,
-            FunctionKind::AsyncFreestanding | FunctionKind::AsyncMethod(_) | FunctionKind::AsyncStatic(_)
+            FunctionKind::AsyncFreestanding
+                | FunctionKind::AsyncMethod(_)
+                | FunctionKind::AsyncStatic(_)
         )
     }) {
         return Err(unsupported(
             Shape::AsyncOmnia,
-            format!("`{}` is an async func; the bridged draft is synchronous", f.name),
+            format!(
+                "`{}` is an async func; the bridged draft is synchronous",
+                f.name
+            ),
         ));
     }
     let ours = reference

@@ -91,7 +91,10 @@ impl Plan {
 pub fn plan(inspection: &Inspection, target: Target) -> Result<Plan, Error> {
     let guest = inspection.world;
     if guest.served_by() == target {
-        return Err(Error::AlreadyTargets { world: guest, target });
+        return Err(Error::AlreadyTargets {
+            world: guest,
+            target,
+        });
     }
     Ok(Plan {
         guest,

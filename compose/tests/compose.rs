@@ -32,8 +32,15 @@ fn set(items: &[&str]) -> BTreeSet<String> {
 fn inspect_finds_each_probes_world() {
     let wasi = inspect(artifacts::WASI_PROBE).unwrap();
     assert_eq!(wasi.world, World::Wasi);
-    let imported: Vec<&str> = wasi.messaging_imports.iter().map(|i| i.name.as_str()).collect();
-    assert!(imported.contains(&"wasi:messaging/producer@0.2.0-draft"), "{imported:?}");
+    let imported: Vec<&str> = wasi
+        .messaging_imports
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect();
+    assert!(
+        imported.contains(&"wasi:messaging/producer@0.2.0-draft"),
+        "{imported:?}"
+    );
     assert!(imported.contains(&"wasi:messaging/request-reply@0.2.0-draft"));
     let producer = wasi
         .messaging_imports
@@ -42,7 +49,10 @@ fn inspect_finds_each_probes_world() {
         .unwrap();
     assert_eq!(producer.functions, ["send"]);
     assert_eq!(
-        wasi.messaging_exports.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(),
+        wasi.messaging_exports
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect::<Vec<_>>(),
         ["wasi:messaging/incoming-handler@0.2.0-draft"]
     );
 
@@ -76,7 +86,10 @@ fn wasi_probe_for_wasmcloud_imports_only_wasmcloud_messaging() {
     let names = top_level_names(&composed).unwrap();
     assert_eq!(
         messaging(&names.imports),
-        set(&["wasmcloud:messaging/types@0.2.0", "wasmcloud:messaging/consumer@0.2.0"])
+        set(&[
+            "wasmcloud:messaging/types@0.2.0",
+            "wasmcloud:messaging/consumer@0.2.0"
+        ])
     );
     assert_eq!(non_messaging(&names.imports), non_messaging(&guest.imports));
     assert_eq!(
@@ -136,7 +149,10 @@ fn a_chosen_client_name_changes_only_the_sender() {
     let named = compose_with(artifacts::WASMCLOUD_PROBE, &options).unwrap();
     assert_eq!(default.len(), named.len());
     assert_ne!(default, named);
-    assert_eq!(top_level_names(&default).unwrap(), top_level_names(&named).unwrap());
+    assert_eq!(
+        top_level_names(&default).unwrap(),
+        top_level_names(&named).unwrap()
+    );
 }
 
 #[test]

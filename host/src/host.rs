@@ -571,6 +571,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn hosts_and_configs_can_be_shared_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Host>();
+        assert_send_sync::<HostConfig>();
+        assert_send_sync::<Runtime>();
+    }
+
+    #[test]
     fn subscriptions_come_from_the_spec_and_the_config_key() {
         let spec = ComponentSpec::new("c", Vec::new())
             .subscribe("a.*")

@@ -49,9 +49,12 @@ pub fn build_workspace(
         command.env_remove(var);
     }
     command.env("CARGO_TARGET_DIR", target_dir);
-    let output = command
-        .output()
-        .map_err(|e| format!("could not run cargo to build {}: {e}", workspace_dir.display()))?;
+    let output = command.output().map_err(|e| {
+        format!(
+            "could not run cargo to build {}: {e}",
+            workspace_dir.display()
+        )
+    })?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let hint = if stderr.contains("target may not be installed")

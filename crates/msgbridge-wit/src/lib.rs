@@ -88,9 +88,7 @@ fn push_embedded(resolve: &mut Resolve, package: &EmbeddedPackage) -> Result<Pac
         package: package.dir.to_string(),
         message,
     };
-    let group = map
-        .parse()
-        .map_err(|(_, e)| parse_error(e.to_string()))?;
+    let group = map.parse().map_err(|(_, e)| parse_error(e.to_string()))?;
     resolve
         .push_group(group)
         .map_err(|e| parse_error(format!("{e:#}")))
@@ -211,10 +209,12 @@ fn canonical_items(dir: &Path) -> Result<BTreeSet<String>, WitError> {
     })?;
     let mut printer = wit_component::WitPrinter::default();
     printer.emit_docs(false);
-    printer.print(&resolve, id, &[]).map_err(|e| WitError::Parse {
-        package: dir.display().to_string(),
-        message: format!("printing: {e:#}"),
-    })?;
+    printer
+        .print(&resolve, id, &[])
+        .map_err(|e| WitError::Parse {
+            package: dir.display().to_string(),
+            message: format!("printing: {e:#}"),
+        })?;
     let text = printer.output.to_string();
     let mut items = BTreeSet::new();
     let mut current = String::new();

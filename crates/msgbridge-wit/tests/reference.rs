@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use msgbridge_wit::{Difference, doc_lines, resolve, structural_differences};
+use msgbridge_wit::{doc_lines, resolve, structural_differences, Difference};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -38,7 +38,10 @@ fn doc_comments_are_msgbridges_own_words() {
     let ours = doc_lines(&ours()).expect("ours readable");
     let upstream = doc_lines(&reference()).expect("reference readable");
     let copied: Vec<&String> = ours.intersection(&upstream).collect();
-    assert!(copied.is_empty(), "doc lines copied from upstream: {copied:#?}");
+    assert!(
+        copied.is_empty(),
+        "doc lines copied from upstream: {copied:#?}"
+    );
     assert!(ours.len() > 20, "expected our packages to be documented");
 }
 

@@ -4,8 +4,6 @@
 //! host's shared `Runtime`) for all tests.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -105,7 +103,10 @@ async fn adapted_guest_runs(kind: BrokerKind, guest_world: Target) {
         .unwrap();
 
     // Replier role.
-    assert_eq!(ask_text(&broker, "adapted.in", "echo\nhello").await, "hello");
+    assert_eq!(
+        ask_text(&broker, "adapted.in", "echo\nhello").await,
+        "hello"
+    );
     assert_eq!(
         ask_text(&broker, "adapted.in", "reply 2\nx").await,
         "1:x",
@@ -114,18 +115,31 @@ async fn adapted_guest_runs(kind: BrokerKind, guest_world: Target) {
 
     // Publisher role.
     let mut out = broker.subscribe("out.>", None).await.unwrap();
-    assert_eq!(ask_text(&broker, "adapted.in", "publish out.a\nbody").await, "ok");
+    assert_eq!(
+        ask_text(&broker, "adapted.in", "publish out.a\nbody").await,
+        "ok"
+    );
     let published = within("published message", out.next()).await.unwrap();
     assert_eq!(published.subject, "out.a");
     assert_eq!(&published.body[..], b"body");
 
     // Requester role: the adapted guest asks the native guest, and the other way round.
     assert_eq!(
-        ask_text(&broker, "adapted.in", "request native.in 10000 1\necho\nping").await,
+        ask_text(
+            &broker,
+            "adapted.in",
+            "request native.in 10000 1\necho\nping"
+        )
+        .await,
         "ok 1\n4\nping"
     );
     assert_eq!(
-        ask_text(&broker, "native.in", "request adapted.in 10000 1\necho\npong").await,
+        ask_text(
+            &broker,
+            "native.in",
+            "request adapted.in 10000 1\necho\npong"
+        )
+        .await,
         "ok 1\n4\npong"
     );
 
@@ -151,7 +165,10 @@ async fn adapted_guest_runs(kind: BrokerKind, guest_world: Target) {
         .await
         .unwrap_err();
     assert!(matches!(err, BrokerError::Timeout), "{err}");
-    assert_eq!(ask_text(&broker, "adapted.in", "echo\nstill here").await, "still here");
+    assert_eq!(
+        ask_text(&broker, "adapted.in", "echo\nstill here").await,
+        "still here"
+    );
     host.stop();
 }
 
@@ -180,11 +197,7 @@ async fn wasmcloud_guest_on_a_wasi_host_over_nats() {
 #[tokio::test(flavor = "multi_thread")]
 async fn unadapted_guests_are_refused_by_the_other_host() {
     for (guest, worlds, interface) in [
-        (
-            artifacts::WASI_PROBE,
-            Worlds::Wasmcloud,
-            "wasi:messaging/",
-        ),
+        (artifacts::WASI_PROBE, Worlds::Wasmcloud, "wasi:messaging/"),
         (
             artifacts::WASMCLOUD_PROBE,
             Worlds::Wasi,
@@ -206,57 +219,13 @@ async fn unadapted_guests_are_refused_by_the_other_host() {
     }
 }
 
-/// A minimal HTTP/1.1 POST over a loopback socket; returns status code and body.
-fn http_post(addr: SocketAddr, path: &str, body: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).expect("connects to the host's HTTP address");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .unwrap();
-    write!(
-        stream,
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    let response = String::from_utf8_lossy(&response).into_owned();
-    let (head, rest) = response
-        .split_once("\r\n\r\n")
-        .expect("an HTTP response with a head");
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("a status code");
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
-        dechunk(rest)
-    } else {
-        rest.to_string()
-    };
-    (status, body)
-}
-
-fn dechunk(mut rest: &str) -> String {
-    let mut body = String::new();
-    while let Some((size, tail)) = rest.split_once("\r\n") {
-        let size = usize::from_str_radix(size.trim(), 16).expect("chunk size");
-        if size == 0 {
-            break;
-        }
-        body.push_str(&tail[..size]);
-        rest = &tail[size + 2..];
-    }
-    body
-}
-
 async fn post_task(host: &Host, worker: &str, payload: &str) -> (u16, String) {
     let addr = host.http_addr().expect("serving HTTP");
     let body = format!(r#"{{"worker":"{worker}","payload":"{payload}"}}"#);
-    tokio::task::spawn_blocking(move || http_post(addr, "/task", &body))
+    tokio::task::spawn_blocking(move || msgbridge_demo::http_post(addr, "/task", &body))
         .await
         .unwrap()
+        .expect("an HTTP response")
 }
 
 async fn http_host(worlds: Worlds) -> Host {
@@ -313,8 +282,11 @@ async fn http_example_with_an_adapted_wasi_worker_on_a_wasmcloud_host() {
     .await
     .unwrap();
     host.add_component(
-        ComponentSpec::new("reverse", adapted(artifacts::REVERSE_WORKER, Target::Wasmcloud))
-            .subscribe("tasks.reverse"),
+        ComponentSpec::new(
+            "reverse",
+            adapted(artifacts::REVERSE_WORKER, Target::Wasmcloud),
+        )
+        .subscribe("tasks.reverse"),
     )
     .await
     .unwrap();
@@ -348,7 +320,9 @@ fn wac() -> PathBuf {
             return path;
         }
     }
-    panic!("the wac CLI is missing: install it with `cargo install wac-cli --locked --version 0.12.0`");
+    panic!(
+        "the wac CLI is missing: install it with `cargo install wac-cli --locked --version 0.12.0`"
+    );
 }
 
 fn run(command: &mut Command) {
@@ -456,7 +430,12 @@ async fn wac_cli_compositions_run_end_to_end() {
                 "{how} {direction}"
             );
             assert_eq!(
-                ask_text(&broker, "adapted.in", "request native.in 10000 1\necho\nping").await,
+                ask_text(
+                    &broker,
+                    "adapted.in",
+                    "request native.in 10000 1\necho\nping"
+                )
+                .await,
                 "ok 1\n4\nping",
                 "{how} {direction}"
             );
