@@ -1,0 +1,181 @@
+//! Running the whole matrix and judging each cell.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use crate::case::Case;
+use crate::config::{configurations, Configuration};
+use crate::observe::{with_losses, Direction, Loss, Observation};
+use crate::run::{run_case, BrokerKind, BrokerSource};
+use crate::RunError;
+
+/// The verdict of one cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    /// Native: as the case file says; adapted: equal to the native run.
+    Pass,
+    /// Equal to the native run once these documented losses are applied to it (and not
+    /// equal without them).
+    Loss(Direction, BTreeSet<Loss>),
+    /// The scenario does not apply, and why.
+    NotApplicable(String),
+    /// Something differs, or the run failed.
+    Fail(String),
+}
+
+/// One cell's coordinates: case id, configuration id, broker.
+pub type Key = (String, &'static str, BrokerKind);
+
+/// Every cell of a run of the matrix.
+#[derive(Debug, Clone)]
+pub struct Matrix {
+    /// The cases, in catalogue order.
+    pub cases: Vec<Case>,
+    /// The configurations, in matrix order.
+    pub configurations: Vec<Configuration>,
+    /// The brokers run.
+    pub brokers: Vec<BrokerKind>,
+    /// The verdicts.
+    pub cells: BTreeMap<Key, Cell>,
+}
+
+impl Matrix {
+    /// The failing cells, with their reasons.
+    pub fn failures(&self) -> Vec<(&Key, &str)> {
+        self.cells
+            .iter()
+            .filter_map(|(k, c)| match c {
+                Cell::Fail(reason) => Some((k, reason.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Counts of pass, documented loss, n/a and FAIL cells.
+    pub fn counts(&self) -> (usize, usize, usize, usize) {
+        let mut counts = (0, 0, 0, 0);
+        for cell in self.cells.values() {
+            match cell {
+                Cell::Pass => counts.0 += 1,
+                Cell::Loss(..) => counts.1 += 1,
+                Cell::NotApplicable(_) => counts.2 += 1,
+                Cell::Fail(_) => counts.3 += 1,
+            }
+        }
+        counts
+    }
+}
+
+/// Runs every case in every configuration on each of `brokers`: one lane per
+/// (configuration, broker), lanes concurrently, the cases of a lane one after the other
+/// (on NATS, each lane has its own `nats-server`).
+pub async fn run_matrix(cases: Vec<Case>, brokers: &[BrokerKind]) -> Result<Matrix, RunError> {
+    let configs = configurations();
+    // Compose once, before the lanes start.
+    for config in &configs {
+        config.guest_bytes()?;
+    }
+    let cases = Arc::new(cases);
+    let mut lanes = Vec::new();
+    let mut servers = Vec::new();
+    for &broker in brokers {
+        for config in configs.clone() {
+            let source = match broker {
+                BrokerKind::InProcess => BrokerSource::InProcess,
+                BrokerKind::Nats => {
+                    let server = tokio::task::spawn_blocking(msgbridge_test_support::NatsServer::start)
+                        .await
+                        .map_err(|e| RunError::Broker(format!("nats-server did not start: {e}")))?;
+                    let url = server.url();
+                    servers.push(server);
+                    BrokerSource::Nats(url)
+                }
+            };
+            let cases = cases.clone();
+            lanes.push(tokio::spawn(async move {
+                let mut results = Vec::new();
+                for case in cases.iter() {
+                    if case.not_applicable_reason(&config).is_some() {
+                        continue;
+                    }
+                    let result = run_case(case, &config, &source).await;
+                    results.push(((case.id.clone(), config.id, broker), result));
+                }
+                results
+            }));
+        }
+    }
+    let mut observations: BTreeMap<Key, Result<Observation, RunError>> = BTreeMap::new();
+    for lane in lanes {
+        let results = lane
+            .await
+            .map_err(|e| RunError::Host(format!("a lane panicked: {e}")))?;
+        observations.extend(results);
+    }
+    drop(servers);
+
+    let mut cells = BTreeMap::new();
+    for &broker in brokers {
+        for config in &configs {
+            for case in cases.iter() {
+                let key = (case.id.clone(), config.id, broker);
+                let cell = judge(case, config, broker, &observations);
+                cells.insert(key, cell);
+            }
+        }
+    }
+    Ok(Matrix {
+        cases: cases.to_vec(),
+        configurations: configs,
+        brokers: brokers.to_vec(),
+        cells,
+    })
+}
+
+fn judge(
+    case: &Case,
+    config: &Configuration,
+    broker: BrokerKind,
+    observations: &BTreeMap<Key, Result<Observation, RunError>>,
+) -> Cell {
+    if let Some(reason) = case.not_applicable_reason(config) {
+        return Cell::NotApplicable(reason);
+    }
+    let get = |id: &'static str| observations.get(&(case.id.clone(), id, broker));
+    let observed = match get(config.id) {
+        Some(Ok(o)) => o,
+        Some(Err(e)) => return Cell::Fail(format!("the run failed: {e}")),
+        None => return Cell::Fail("not run".into()),
+    };
+    let Some(reference) = config.reference else {
+        let expected = match case.expectation(config.guest.world(), broker == BrokerKind::Nats) {
+            Ok(e) => e,
+            Err(e) => return Cell::Fail(e.to_string()),
+        };
+        return match observed.check(case, &expected) {
+            Ok(()) => Cell::Pass,
+            Err(reason) => Cell::Fail(reason),
+        };
+    };
+    let native = match get(reference) {
+        Some(Ok(o)) => o,
+        Some(Err(e)) => return Cell::Fail(format!("the native run ({reference}) failed: {e}")),
+        None => return Cell::Fail(format!("the native run ({reference}) did not run")),
+    };
+    match config.direction() {
+        None => match observed.difference(native) {
+            None => Cell::Pass,
+            Some(d) => Cell::Fail(format!("differs from {reference}: {d}")),
+        },
+        Some(direction) => {
+            let (expected, losses) = with_losses(case, direction, native);
+            match observed.difference(&expected) {
+                None if losses.is_empty() => Cell::Pass,
+                None => Cell::Loss(direction, losses),
+                Some(d) => Cell::Fail(format!(
+                    "differs from {reference} with the documented losses applied: {d}"
+                )),
+            }
+        }
+    }
+}
