@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use msgbridge_guest_build::{build_workspace, rerun_if_changed};
+use msgbridge_guest_build::{build_workspace, env, main_or_exit, rerun_if_changed};
 
 /// The halves: crate name (with `-`), which is also the component's file stem.
 const HALVES: &[&str] = &[
@@ -15,10 +15,7 @@ const HALVES: &[&str] = &[
 ];
 
 fn main() {
-    if let Err(e) = run() {
-        eprintln!("error: {e}");
-        std::process::exit(1);
-    }
+    main_or_exit(run);
 }
 
 fn run() -> Result<(), String> {
@@ -59,8 +56,4 @@ fn componentize(core: &Path, component: &Path) -> Result<(), String> {
         .and_then(|encoder| encoder.validate(true).encode())
         .map_err(|e| format!("componentizing {}: {e:#}", core.display()))?;
     std::fs::write(component, bytes).map_err(|e| format!("writing {}: {e}", component.display()))
-}
-
-fn env(name: &str) -> Result<String, String> {
-    std::env::var(name).map_err(|_| format!("{name} is not set"))
 }

@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use msgbridge_guest_build::{build_workspace, rerun_if_changed};
+use msgbridge_guest_build::{build_workspace, env, main_or_exit, rerun_if_changed};
 
 /// The target every guest is built for.
 const TARGET: &str = "wasm32-wasip2";
@@ -38,10 +38,7 @@ const WORKSPACES: &[Workspace] = &[
 ];
 
 fn main() {
-    if let Err(e) = run() {
-        eprintln!("error: {e}");
-        std::process::exit(1);
-    }
+    main_or_exit(run);
 }
 
 fn run() -> Result<(), String> {
@@ -102,9 +99,4 @@ fn check_target_installed() -> Result<(), String> {
          run `rustup target add {TARGET}`",
         libdir.display()
     ))
-}
-
-/// An environment variable cargo sets for build scripts.
-fn env(name: &str) -> Result<String, String> {
-    std::env::var(name).map_err(|_| format!("cargo did not set {name}"))
 }

@@ -79,3 +79,17 @@ pub fn build_workspace(
 pub fn rerun_if_changed(path: &Path) {
     println!("cargo:rerun-if-changed={}", path.display());
 }
+
+/// Runs a build script's body, turning an error into a message and exit status 1 (cargo
+/// shows the message with the failed build).
+pub fn main_or_exit(run: impl FnOnce() -> Result<(), String>) {
+    if let Err(e) = run() {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// An environment variable cargo sets for build scripts.
+pub fn env(name: &str) -> Result<String, String> {
+    std::env::var(name).map_err(|_| format!("{name} is not set"))
+}

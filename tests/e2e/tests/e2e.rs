@@ -236,29 +236,19 @@ async fn http_host(worlds: Worlds) -> Host {
     Host::start(config).await.expect("host starts")
 }
 
-/// The wasmCloud docs' scenario on a host that serves only wasi:messaging: the wasmcloud
-/// HTTP API and the wasmcloud leet worker both run through the adapters.
-#[tokio::test(flavor = "multi_thread")]
-async fn http_example_through_adapted_components_on_a_wasi_host() {
-    let host = http_host(Worlds::Wasi).await;
-    host.add_component(ComponentSpec::new(
-        "http-api",
-        adapted(artifacts::HTTP_API, Target::Wasi),
-    ))
-    .await
-    .unwrap();
-    host.add_component(
-        ComponentSpec::new("leet", adapted(artifacts::LEET_WORKER, Target::Wasi))
-            .subscribe("tasks.leet"),
-    )
-    .await
-    .unwrap();
-    host.add_component(
-        ComponentSpec::new("reverse", Bytes::from_static(artifacts::REVERSE_WORKER))
-            .subscribe("tasks.reverse"),
-    )
-    .await
-    .unwrap();
+/// Runs the task-workers scenario on a host serving only `worlds`, with `components` given
+/// as (name, bytes, subscription), and checks both workers' answers over real HTTP.
+async fn task_workers(worlds: Worlds, components: [(&str, Bytes, Option<&str>); 3]) {
+    let host = http_host(worlds).await;
+    for (name, wasm, subscription) in components {
+        let mut spec = ComponentSpec::new(name, wasm);
+        if let Some(subject) = subscription {
+            spec = spec.subscribe(subject);
+        }
+        host.add_component(spec)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
     assert_eq!(
         post_task(&host, "leet", "Hello World").await,
         (200, "H3110 W0r1d".to_string())
@@ -270,41 +260,50 @@ async fn http_example_through_adapted_components_on_a_wasi_host() {
     host.stop();
 }
 
+/// The wasmCloud docs' scenario on a host that serves only wasi:messaging: the wasmcloud
+/// HTTP API and the wasmcloud leet worker both run through the adapters.
+#[tokio::test(flavor = "multi_thread")]
+async fn http_example_through_adapted_components_on_a_wasi_host() {
+    task_workers(
+        Worlds::Wasi,
+        [
+            ("http-api", adapted(artifacts::HTTP_API, Target::Wasi), None),
+            (
+                "leet",
+                adapted(artifacts::LEET_WORKER, Target::Wasi),
+                Some("tasks.leet"),
+            ),
+            (
+                "reverse",
+                Bytes::from_static(artifacts::REVERSE_WORKER),
+                Some("tasks.reverse"),
+            ),
+        ],
+    )
+    .await;
+}
+
 /// The same scenario on a host that serves only wasmcloud:messaging, with the wasi worker
 /// adapted.
 #[tokio::test(flavor = "multi_thread")]
 async fn http_example_with_an_adapted_wasi_worker_on_a_wasmcloud_host() {
-    let host = http_host(Worlds::Wasmcloud).await;
-    host.add_component(ComponentSpec::new(
-        "http-api",
-        Bytes::from_static(artifacts::HTTP_API),
-    ))
-    .await
-    .unwrap();
-    host.add_component(
-        ComponentSpec::new(
-            "reverse",
-            adapted(artifacts::REVERSE_WORKER, Target::Wasmcloud),
-        )
-        .subscribe("tasks.reverse"),
+    task_workers(
+        Worlds::Wasmcloud,
+        [
+            ("http-api", Bytes::from_static(artifacts::HTTP_API), None),
+            (
+                "leet",
+                Bytes::from_static(artifacts::LEET_WORKER),
+                Some("tasks.leet"),
+            ),
+            (
+                "reverse",
+                adapted(artifacts::REVERSE_WORKER, Target::Wasmcloud),
+                Some("tasks.reverse"),
+            ),
+        ],
     )
-    .await
-    .unwrap();
-    host.add_component(
-        ComponentSpec::new("leet", Bytes::from_static(artifacts::LEET_WORKER))
-            .subscribe("tasks.leet"),
-    )
-    .await
-    .unwrap();
-    assert_eq!(
-        post_task(&host, "reverse", "Hello World").await,
-        (200, "dlroW olleH".to_string())
-    );
-    assert_eq!(
-        post_task(&host, "leet", "Hello World").await,
-        (200, "H3110 W0r1d".to_string())
-    );
-    host.stop();
+    .await;
 }
 
 /// The `wac` CLI (wac-cli 0.12), from PATH or cargo's bin directory.

@@ -1,0 +1,69 @@
+//! Each adapter half imports exactly the interfaces it may and exports exactly its own:
+//! nothing from `wasi:cli`, `wasi:io` or any other package a `wasm32-unknown-unknown` build
+//! must not need (the check wasmtime makes of its preview1 adapter).
+
+use std::collections::BTreeSet;
+
+use msgbridge_adapters::ADAPTERS;
+use msgbridge_compose::top_level_names;
+
+const WC_TYPES: &str = "wasmcloud:messaging/types@0.2.0";
+const WC_CONSUMER: &str = "wasmcloud:messaging/consumer@0.2.0";
+const WC_HANDLER: &str = "wasmcloud:messaging/handler@0.2.0";
+const WASI_TYPES: &str = "wasi:messaging/types@0.2.0-draft";
+const WASI_PRODUCER: &str = "wasi:messaging/producer@0.2.0-draft";
+const WASI_RR: &str = "wasi:messaging/request-reply@0.2.0-draft";
+const WASI_HANDLER: &str = "wasi:messaging/incoming-handler@0.2.0-draft";
+const WASI_INBOUND: &str = "msgbridge:bridge/wasi-inbound@0.1.0";
+const WC_INBOUND: &str = "msgbridge:bridge/wasmcloud-inbound@0.1.0";
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// (imports, exports) each half must have.
+fn expected(name: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    match name {
+        "wasi-on-wasmcloud-sender" => (
+            set(&[WC_TYPES, WC_CONSUMER]),
+            set(&[WASI_TYPES, WASI_PRODUCER, WASI_RR, WASI_INBOUND]),
+        ),
+        "wasi-on-wasmcloud-receiver" => (
+            set(&[WC_TYPES, WASI_TYPES, WASI_INBOUND, WASI_HANDLER]),
+            set(&[WC_HANDLER]),
+        ),
+        "wasmcloud-on-wasi-sender" => (
+            set(&[WASI_TYPES, WASI_PRODUCER, WASI_RR]),
+            set(&[WC_TYPES, WC_CONSUMER, WC_INBOUND]),
+        ),
+        "wasmcloud-on-wasi-receiver" => (
+            set(&[WC_TYPES, WASI_TYPES, WC_INBOUND, WC_HANDLER]),
+            set(&[WASI_HANDLER]),
+        ),
+        other => panic!("unknown adapter {other}"),
+    }
+}
+
+#[test]
+fn every_half_imports_and_exports_exactly_its_interfaces() {
+    for adapter in &ADAPTERS {
+        let names = top_level_names(adapter.bytes).unwrap();
+        let (imports, exports) = expected(adapter.name);
+        assert_eq!(names.imports, imports, "imports of {}", adapter.name);
+        assert_eq!(names.exports, exports, "exports of {}", adapter.name);
+    }
+}
+
+#[test]
+fn halves_stay_small() {
+    // Every message instantiates the halves afresh; a half past this size has linked in
+    // something heavy (formatting machinery, a second allocator, ...).
+    for adapter in &ADAPTERS {
+        assert!(
+            adapter.bytes.len() < 64 * 1024,
+            "{} is {} bytes",
+            adapter.name,
+            adapter.bytes.len()
+        );
+    }
+}
