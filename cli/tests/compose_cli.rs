@@ -125,7 +125,11 @@ fn refuses_wasmcloud_messaging_0_3_0() {
 
 #[test]
 fn refuses_a_guest_that_already_targets_the_host() {
-    refused(artifacts::WASMCLOUD_PROBE, "wasmcloud", "runs there as it is");
+    refused(
+        artifacts::WASMCLOUD_PROBE,
+        "wasmcloud",
+        "runs there as it is",
+    );
 }
 
 #[test]
@@ -170,7 +174,11 @@ fn refuses_a_missing_input_and_a_missing_output_directory() {
         out.to_str().unwrap(),
     ]);
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("does not exist"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("does not exist"),
+        "{}",
+        stderr(&output)
+    );
     assert!(!out.exists());
 }
 
@@ -179,7 +187,10 @@ fn inspect_reports_world_interfaces_and_plan() {
     let output = msgbridge(&["inspect", artifacts::HTTP_API_PATH]);
     assert!(output.status.success(), "{}", stderr(&output));
     let report = String::from_utf8(output.stdout).unwrap();
-    assert!(report.contains("world: wasmcloud:messaging@0.2.0"), "{report}");
+    assert!(
+        report.contains("world: wasmcloud:messaging@0.2.0"),
+        "{report}"
+    );
     assert!(
         report.contains("wasmcloud:messaging/consumer@0.2.0 (request"),
         "{report}"
