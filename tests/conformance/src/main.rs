@@ -6,24 +6,59 @@
 //! `cargo run -p msgbridge-conformance -- --write docs/conformance.md`.
 
 use anyhow::{bail, Context, Result};
-use msgbridge_conformance::{case, matrix, report, run::BrokerKind};
+use msgbridge_conformance::{case, config, matrix, report, run::BrokerKind};
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
     let mut write = None;
+    let (mut only_case, mut only_config, mut only_broker) = (None, None, None);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--write" => write = Some(args.next().context("--write needs a PATH")?),
+            "--case" => only_case = Some(args.next().context("--case needs a case id")?),
+            "--config" => only_config = Some(args.next().context("--config needs an id")?),
+            "--broker" => only_broker = Some(args.next().context("--broker needs in-process or nats")?),
             "-h" | "--help" => {
-                println!("usage: msgbridge-conformance [--write PATH]\n\nRuns the conformance matrix on the in-process broker and on NATS and prints\nthe Markdown matrix, or writes it to PATH. Exits non-zero if a cell fails.");
+                println!("usage: msgbridge-conformance [--write PATH] [--case ID] [--config ID] [--broker in-process|nats]\n\nRuns the conformance matrix on the in-process broker and on NATS and prints\nthe Markdown matrix, or writes it to PATH. --case, --config and --broker run a\npart of it (and cannot be combined with --write). Exits non-zero if a cell fails.");
                 return Ok(());
             }
             other => bail!("unknown argument {other:?} (usage: msgbridge-conformance [--write PATH])"),
         }
     }
+    if let Ok(filter) = std::env::var("RUST_LOG") {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let started = std::time::Instant::now();
-    let matrix = matrix::run_matrix(case::catalogue()?, &BrokerKind::ALL).await?;
+    let partial = only_case.is_some() || only_config.is_some() || only_broker.is_some();
+    if partial && write.is_some() {
+        bail!("--write writes the whole matrix: do not combine it with --case, --config or --broker");
+    }
+    let mut cases = case::catalogue()?;
+    if let Some(id) = &only_case {
+        let ids: Vec<&str> = id.split(',').collect();
+        cases.retain(|c| ids.contains(&c.id.as_str()));
+        if cases.is_empty() {
+            bail!("no case {id:?} in tests/cases");
+        }
+    }
+    let mut configs = config::configurations();
+    if let Some(id) = &only_config {
+        let Some(chosen) = configs.iter().find(|c| c.id == id).copied() else {
+            bail!("no configuration {id:?}");
+        };
+        configs.retain(|c| c.id == chosen.id || Some(c.id) == chosen.reference);
+    }
+    let brokers: Vec<BrokerKind> = match only_broker.as_deref() {
+        None => BrokerKind::ALL.to_vec(),
+        Some("in-process") => vec![BrokerKind::InProcess],
+        Some("nats") => vec![BrokerKind::Nats],
+        Some(other) => bail!("unknown broker {other:?}: in-process or nats"),
+    };
+    let matrix = matrix::run_configurations(cases, configs, &brokers).await?;
     let text = report::render(&matrix);
     match &write {
         Some(path) => std::fs::write(path, &text).with_context(|| format!("cannot write {path}"))?,

@@ -70,7 +70,16 @@ impl Matrix {
 /// (configuration, broker), lanes concurrently, the cases of a lane one after the other
 /// (on NATS, each lane has its own `nats-server`).
 pub async fn run_matrix(cases: Vec<Case>, brokers: &[BrokerKind]) -> Result<Matrix, RunError> {
-    let configs = configurations();
+    run_configurations(cases, configurations(), brokers).await
+}
+
+/// Runs `cases` in `configs` (which must include the references of the adapted ones) on
+/// each of `brokers`; see [`run_matrix`].
+pub async fn run_configurations(
+    cases: Vec<Case>,
+    configs: Vec<Configuration>,
+    brokers: &[BrokerKind],
+) -> Result<Matrix, RunError> {
     // Compose once, before the lanes start.
     for config in &configs {
         config.guest_bytes()?;
