@@ -1,8 +1,7 @@
 //! `msgbridge`: compose msgbridge's adapters around a messaging component, inspect what a
 //! component speaks, and run components on the reference host.
 
-mod compose;
-mod run;
+use msgbridge_cli::{check, compose, run};
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -25,6 +24,8 @@ enum Command {
     Adapters(compose::AdaptersArgs),
     /// Run components on the reference host.
     Run(run::RunArgs),
+    /// Compose a component for a host world and check that it links there (for CI).
+    Check(check::CheckArgs),
 }
 
 #[tokio::main]
@@ -52,5 +53,6 @@ async fn run() -> Result<()> {
         Command::Inspect(args) => compose::inspect_command(args),
         Command::Adapters(args) => compose::adapters(args),
         Command::Run(args) => run::run(args).await,
+        Command::Check(args) => check::check(args).await,
     }
 }

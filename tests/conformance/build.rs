@@ -27,7 +27,11 @@ fn main() {
             .and_then(|s| s.to_str())
             .expect("case file names are UTF-8");
         let path = path.canonicalize().expect("case file path");
-        let _ = writeln!(list, "    ({stem:?}, include_str!({:?})),", path.display().to_string());
+        let _ = writeln!(
+            list,
+            "    ({stem:?}, include_str!({:?})),",
+            path.display().to_string()
+        );
     }
     list.push(']');
     std::fs::write(out.join("cases.rs"), list).expect("write cases.rs");

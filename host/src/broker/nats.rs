@@ -12,6 +12,9 @@ use super::{
 };
 use crate::Message;
 
+/// How long a subscription waits for the server's confirmation round trip.
+const SYNC_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The NATS header that carries a message's content-type.
 pub const CONTENT_TYPE_HEADER: &str = "Content-Type";
 
@@ -81,13 +84,32 @@ impl NatsBroker {
             None => self.client.subscribe(pattern.to_string()).await,
         }
         .map_err(|e| BrokerError::Connection(e.to_string()))?;
-        // Make sure the server knows about the subscription before anything else happens,
-        // so that publishes from other connections reach it.
-        self.client
-            .flush()
+        self.sync_with_server().await?;
+        Ok(subscriber)
+    }
+
+    /// Waits until the server has processed everything this connection sent so far, so a
+    /// subscription is in place before a publish from another connection can arrive.
+    /// `flush` only writes the buffer; a message sent to ourselves on a fresh inbox comes
+    /// back only after the server has handled the earlier `SUB`s, on any server version.
+    async fn sync_with_server(&self) -> Result<(), BrokerError> {
+        let inbox = self.client.new_inbox();
+        let mut echo = self
+            .client
+            .subscribe(inbox.clone())
             .await
             .map_err(|e| BrokerError::Connection(e.to_string()))?;
-        Ok(subscriber)
+        self.client
+            .publish(inbox, bytes::Bytes::new())
+            .await
+            .map_err(|e| BrokerError::Connection(e.to_string()))?;
+        match tokio::time::timeout(SYNC_TIMEOUT, echo.next()).await {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => Err(BrokerError::Closed),
+            Err(_) => Err(BrokerError::Connection(format!(
+                "the NATS server did not confirm a subscription within {SYNC_TIMEOUT:?}"
+            ))),
+        }
     }
 }
 

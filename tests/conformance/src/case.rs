@@ -180,6 +180,8 @@ struct CaseFile {
     subscriptions: Vec<String>,
     #[serde(default)]
     watch: Vec<String>,
+    #[serde(default)]
+    no_subscriber: Vec<String>,
     #[serde(default, rename = "replier")]
     repliers: Vec<Replier>,
     #[serde(rename = "step")]
@@ -203,6 +205,10 @@ pub struct Case {
     pub subscriptions: Vec<String>,
     /// Subjects whose messages are checked.
     pub watch: Vec<String>,
+    /// Subjects nothing may subscribe to, the recorder included (on NATS a subscriber
+    /// turns "no responders" into a timeout); the recorder then subscribes to the case's
+    /// own subjects and `_INBOX.>` instead of `>`.
+    pub no_subscriber: Vec<String>,
     /// Harness repliers.
     pub repliers: Vec<Replier>,
     /// The harness's messages to the probe, in order.
@@ -220,7 +226,7 @@ pub fn generated_payload(size: usize) -> Bytes {
 }
 
 fn decode_hex(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return None;
     }
     (0..hex.len())
@@ -279,6 +285,7 @@ impl Case {
             .subscriptions
             .iter()
             .chain(&file.watch)
+            .chain(&file.no_subscriber)
             .chain(file.repliers.iter().map(|r| &r.subject))
             .chain(steps.iter().map(|s| &s.subject));
         for subject in subjects {
@@ -293,8 +300,7 @@ impl Case {
             let world: GuestWorld = key
                 .parse()
                 .map_err(|_| invalid(format!("[expect.{key}]: not a guest world")))?;
-            for answers in std::iter::once(&expectation.answers).chain(&expectation.nats_answers)
-            {
+            for answers in std::iter::once(&expectation.answers).chain(&expectation.nats_answers) {
                 if answers.len() != steps.len() {
                     return Err(invalid(format!(
                         "[expect.{key}]: {} answer lists for {} steps",
@@ -328,6 +334,7 @@ impl Case {
             about: file.about,
             subscriptions: file.subscriptions,
             watch: file.watch,
+            no_subscriber: file.no_subscriber,
             repliers: file.repliers,
             steps,
             expect,
@@ -373,7 +380,9 @@ impl Case {
                 _ => return Err(invalid("a `published` entry needs a subject".into())),
             };
             if !self.watch.contains(subject) {
-                return Err(invalid(format!("published on {subject:?}, which is not watched")));
+                return Err(invalid(format!(
+                    "published on {subject:?}, which is not watched"
+                )));
             }
             let payload = self
                 .steps
@@ -400,7 +409,9 @@ impl Case {
             ExpectedMessage::Full(full) => {
                 let body: Vec<u8> = match (&full.text, &full.hex, full.payload) {
                     (Some(text), None, false) => text.as_bytes().to_vec(),
-                    (None, Some(hex), false) => decode_hex(hex).ok_or_else(|| invalid("bad hex"))?,
+                    (None, Some(hex), false) => {
+                        decode_hex(hex).ok_or_else(|| invalid("bad hex"))?
+                    }
                     (None, None, true) => payload
                         .ok_or_else(|| invalid("`payload = true` but no step names the subject"))?
                         .to_vec(),

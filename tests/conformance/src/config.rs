@@ -71,6 +71,8 @@ pub enum Guest {
     RustWasi,
     /// The Rust `wasmcloud-probe`.
     RustWasmcloud,
+    /// The JavaScript `wasmcloud-probe` (`jco componentize`).
+    JsWasmcloud,
 }
 
 impl Guest {
@@ -78,7 +80,7 @@ impl Guest {
     pub fn world(self) -> GuestWorld {
         match self {
             Guest::RustWasi => GuestWorld::Wasi,
-            Guest::RustWasmcloud => GuestWorld::Wasmcloud,
+            Guest::RustWasmcloud | Guest::JsWasmcloud => GuestWorld::Wasmcloud,
         }
     }
 
@@ -87,6 +89,7 @@ impl Guest {
         match self {
             Guest::RustWasi => "wasi-probe (Rust)",
             Guest::RustWasmcloud => "wasmcloud-probe (Rust)",
+            Guest::JsWasmcloud => "wasmcloud-probe (JavaScript, jco componentize)",
         }
     }
 
@@ -95,6 +98,7 @@ impl Guest {
         match self {
             Guest::RustWasi => msgbridge_test_artifacts::WASI_PROBE,
             Guest::RustWasmcloud => msgbridge_test_artifacts::WASMCLOUD_PROBE,
+            Guest::JsWasmcloud => msgbridge_test_js_artifacts::JS_WASMCLOUD_PROBE,
         }
     }
 
@@ -102,9 +106,11 @@ impl Guest {
     pub fn adapted_bytes(self) -> Result<&'static [u8], crate::RunError> {
         static WASI: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
         static WASMCLOUD: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+        static JS_WASMCLOUD: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
         let cell = match self {
             Guest::RustWasi => &WASI,
             Guest::RustWasmcloud => &WASMCLOUD,
+            Guest::JsWasmcloud => &JS_WASMCLOUD,
         };
         cell.get_or_init(|| {
             msgbridge_compose::compose(self.native_bytes(), self.world().other().target())
@@ -127,8 +133,9 @@ pub struct Configuration {
     /// In a cross-world pair, the native guest (of the host's world) that plays the
     /// harness's repliers.
     pub peer: Option<Guest>,
-    /// The configuration whose runs this one must equal (after documented losses); `None`
-    /// for a native configuration, which is checked against the case files.
+    /// The configuration whose runs this one must equal (after documented losses, when
+    /// adapted; exactly, when native); `None` for a configuration checked against the case
+    /// files only.
     pub reference: Option<&'static str>,
 }
 
@@ -231,6 +238,23 @@ pub fn configurations() -> Vec<Configuration> {
             adapted: true,
             peer: Some(Guest::RustWasi),
             reference: Some("native-wasmcloud"),
+        },
+        // The JavaScript probe must behave byte for byte as the Rust one: natively it is
+        // compared with the Rust probe's run (and the case files), adapted with its own
+        // native run.
+        Configuration {
+            id: "js-native-wasmcloud",
+            guest: Guest::JsWasmcloud,
+            adapted: false,
+            peer: None,
+            reference: Some("native-wasmcloud"),
+        },
+        Configuration {
+            id: "js-adapted-wasmcloud",
+            guest: Guest::JsWasmcloud,
+            adapted: true,
+            peer: None,
+            reference: Some("js-native-wasmcloud"),
         },
     ]
 }

@@ -18,12 +18,16 @@ async fn main() -> Result<()> {
             "--write" => write = Some(args.next().context("--write needs a PATH")?),
             "--case" => only_case = Some(args.next().context("--case needs a case id")?),
             "--config" => only_config = Some(args.next().context("--config needs an id")?),
-            "--broker" => only_broker = Some(args.next().context("--broker needs in-process or nats")?),
+            "--broker" => {
+                only_broker = Some(args.next().context("--broker needs in-process or nats")?)
+            }
             "-h" | "--help" => {
                 println!("usage: msgbridge-conformance [--write PATH] [--case ID] [--config ID] [--broker in-process|nats]\n\nRuns the conformance matrix on the in-process broker and on NATS and prints\nthe Markdown matrix, or writes it to PATH. --case, --config and --broker run a\npart of it (and cannot be combined with --write). Exits non-zero if a cell fails.");
                 return Ok(());
             }
-            other => bail!("unknown argument {other:?} (usage: msgbridge-conformance [--write PATH])"),
+            other => {
+                bail!("unknown argument {other:?} (usage: msgbridge-conformance [--write PATH])")
+            }
         }
     }
     if let Ok(filter) = std::env::var("RUST_LOG") {
@@ -35,7 +39,9 @@ async fn main() -> Result<()> {
     let started = std::time::Instant::now();
     let partial = only_case.is_some() || only_config.is_some() || only_broker.is_some();
     if partial && write.is_some() {
-        bail!("--write writes the whole matrix: do not combine it with --case, --config or --broker");
+        bail!(
+            "--write writes the whole matrix: do not combine it with --case, --config or --broker"
+        );
     }
     let mut cases = case::catalogue()?;
     if let Some(id) = &only_case {
@@ -50,7 +56,17 @@ async fn main() -> Result<()> {
         let Some(chosen) = configs.iter().find(|c| c.id == id).copied() else {
             bail!("no configuration {id:?}");
         };
-        configs.retain(|c| c.id == chosen.id || Some(c.id) == chosen.reference);
+        // Keep the configuration and, transitively, the ones it is compared with.
+        let mut keep = vec![chosen.id];
+        let mut next = chosen.reference;
+        while let Some(id) = next {
+            keep.push(id);
+            next = configs
+                .iter()
+                .find(|c| c.id == id)
+                .and_then(|c| c.reference);
+        }
+        configs.retain(|c| keep.contains(&c.id));
     }
     let brokers: Vec<BrokerKind> = match only_broker.as_deref() {
         None => BrokerKind::ALL.to_vec(),
@@ -61,7 +77,9 @@ async fn main() -> Result<()> {
     let matrix = matrix::run_configurations(cases, configs, &brokers).await?;
     let text = report::render(&matrix);
     match &write {
-        Some(path) => std::fs::write(path, &text).with_context(|| format!("cannot write {path}"))?,
+        Some(path) => {
+            std::fs::write(path, &text).with_context(|| format!("cannot write {path}"))?
+        }
         None => print!("{text}"),
     }
     let (pass, loss, na, fail) = matrix.counts();

@@ -421,9 +421,17 @@ mod tests {
     fn send_failures_get_the_other_worlds_wording_only_in_request_reports() {
         let mut msg = Msg::new("_INBOX.1", b"err connection: no responders");
         Loss::SendFailedText.apply(Direction::WasiOnWasmcloud, &mut msg, Some("request"), false);
-        assert_eq!(msg.body, b"err connection: failed to send request: no responders");
+        assert_eq!(
+            msg.body,
+            b"err connection: failed to send request: no responders"
+        );
         let mut msg = Msg::new("_INBOX.1", b"err connection: client is disconnected");
-        Loss::SendFailedText.apply(Direction::WasiOnWasmcloud, &mut msg, Some("disconnect"), false);
+        Loss::SendFailedText.apply(
+            Direction::WasiOnWasmcloud,
+            &mut msg,
+            Some("disconnect"),
+            false,
+        );
         assert_eq!(msg.body, b"err connection: client is disconnected");
         let mut msg = Msg::new("_INBOX.1", b"err failed to send request: no responders");
         Loss::SendFailedText.apply(Direction::WasmcloudOnWasi, &mut msg, Some("request"), false);

@@ -15,8 +15,14 @@ pub fn versions() -> Vec<(&'static str, String)> {
     vec![
         ("wasmtime", env!("MSGBRIDGE_VERSION_WASMTIME").to_string()),
         ("wac-graph", env!("MSGBRIDGE_VERSION_WAC_GRAPH").to_string()),
-        ("wit-component", env!("MSGBRIDGE_VERSION_WIT_COMPONENT").to_string()),
-        ("async-nats", env!("MSGBRIDGE_VERSION_ASYNC_NATS").to_string()),
+        (
+            "wit-component",
+            env!("MSGBRIDGE_VERSION_WIT_COMPONENT").to_string(),
+        ),
+        (
+            "async-nats",
+            env!("MSGBRIDGE_VERSION_ASYNC_NATS").to_string(),
+        ),
         (
             "WIT packages",
             format!(
@@ -77,11 +83,17 @@ pub fn render(matrix: &Matrix) -> String {
     let _ = writeln!(out, "| id | what runs | compared with |");
     let _ = writeln!(out, "|---|---|---|");
     for config in &matrix.configurations {
-        let compared = match config.reference {
-            Some(r) => format!("`{r}`"),
-            None => "the case files".into(),
+        let compared = match (config.reference, config.adapted) {
+            (Some(r), true) => format!("`{r}`, with the documented losses applied"),
+            (Some(r), false) => format!("the case files, and `{r}` exactly"),
+            (None, _) => "the case files".into(),
         };
-        let _ = writeln!(out, "| `{}` | {} | {compared} |", config.id, config.describe());
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {compared} |",
+            config.id,
+            config.describe()
+        );
     }
     for broker in &matrix.brokers {
         let _ = writeln!(out, "\n## {}\n", capitalized(broker.name()));

@@ -9,6 +9,8 @@ use msgbridge_host::{
     Broker, ComponentSpec, Host, HostConfig, InProcessBroker, Message, NatsBroker, Runtime,
 };
 
+use futures::StreamExt;
+
 use crate::case::{Behaviour, Case, Via};
 use crate::config::Configuration;
 use crate::observe::{sorted, InboxNames, Msg, Observation, Recorded};
@@ -98,22 +100,6 @@ pub async fn run_case(
         .map(|e| e.published.len())
         .unwrap_or(0);
 
-    // Record everything on the broker.
-    let record: Arc<Mutex<Vec<Message>>> = Arc::default();
-    let mut all = guarded("subscribing to >", harness.subscribe(">", None))
-        .await?
-        .map_err(|e| RunError::Broker(e.to_string()))?;
-    let recorder = {
-        let record = record.clone();
-        tokio::spawn(async move {
-            while let Some(message) = all.next().await {
-                lock(&record).push(message);
-            }
-        })
-    };
-    let sent: Sent = Arc::default();
-    let mut tasks = vec![recorder];
-
     let host = Host::start(
         HostConfig::new(host_broker)
             .map_err(|e| RunError::Host(e.to_string()))?
@@ -130,48 +116,88 @@ pub async fn run_case(
         .await?
         .map_err(|e| RunError::Host(e.to_string()))?;
 
-    // Repliers: native peers in a cross-world pair, harness tasks otherwise.
-    let mut peer_index = 0;
-    for replier in &case.repliers {
-        for _ in 0..replier.count {
-            peer_index += 1;
-            match config.peer {
-                Some(peer) => {
-                    let spec = ComponentSpec::new(
-                        format!("peer-{peer_index}"),
-                        Bytes::from_static(peer.native_bytes()),
-                    )
-                    .subscribe(replier.subject.clone());
-                    guarded("loading a peer", host.add_component(spec))
-                        .await?
-                        .map_err(|e| RunError::Host(e.to_string()))?;
-                }
-                None => {
-                    let mut sub = guarded(
-                        "subscribing a replier",
-                        harness.subscribe(&replier.subject, None),
-                    )
+    // In a cross-world pair, native probes of the host's world play the repliers.
+    if let Some(peer) = config.peer {
+        let mut index = 0;
+        for replier in &case.repliers {
+            for _ in 0..replier.count {
+                index += 1;
+                let spec = ComponentSpec::new(
+                    format!("peer-{index}"),
+                    Bytes::from_static(peer.native_bytes()),
+                )
+                .subscribe(replier.subject.clone());
+                guarded("loading a peer", host.add_component(spec))
                     .await?
-                    .map_err(|e| RunError::Broker(e.to_string()))?;
-                    let broker = harness.clone();
-                    let sent = sent.clone();
-                    let behaviour = replier.behaviour;
-                    tasks.push(tokio::spawn(async move {
-                        while let Some(request) = sub.next().await {
-                            let (Behaviour::Echo, Some(reply_to)) = (behaviour, request.reply_to)
-                            else {
-                                continue;
-                            };
-                            let body = match request.body.iter().position(|&b| b == b'\n') {
-                                Some(at) => request.body.slice(at + 1..),
-                                None => Bytes::new(),
-                            };
-                            lock(&sent).insert((reply_to.clone(), body.to_vec()));
-                            let _ = broker.publish(Message::new(reply_to, body)).await;
-                        }
-                    }));
-                }
+                    .map_err(|e| RunError::Host(e.to_string()))?;
             }
+        }
+    }
+
+    // Record everything on the broker (but the subjects that must have no subscriber).
+    let patterns: Vec<String> = if case.no_subscriber.is_empty() {
+        vec![">".to_string()]
+    } else {
+        let mut patterns = vec!["_INBOX.>".to_string()];
+        for p in case
+            .subscriptions
+            .iter()
+            .chain(&case.watch)
+            .chain(case.repliers.iter().map(|r| &r.subject))
+            .chain(case.steps.iter().map(|s| &s.subject))
+        {
+            if !patterns.contains(p) {
+                patterns.push(p.clone());
+            }
+        }
+        patterns
+    };
+    let mut subscriptions = Vec::new();
+    for pattern in &patterns {
+        subscriptions.push(
+            guarded("subscribing the recorder", harness.subscribe(pattern, None))
+                .await?
+                .map_err(|e| RunError::Broker(e.to_string()))?,
+        );
+    }
+    let mut all = futures::stream::select_all(subscriptions);
+    let record: Arc<Mutex<Vec<Message>>> = Arc::default();
+    let recorder = {
+        let record = record.clone();
+        tokio::spawn(async move {
+            while let Some(message) = all.next().await {
+                lock(&record).push(message);
+            }
+        })
+    };
+    let sent: Sent = Arc::default();
+    let mut tasks = vec![recorder];
+
+    // Harness repliers (in a cross-world pair, native peers play them: loaded above).
+    for replier in case.repliers.iter().filter(|_| config.peer.is_none()) {
+        for _ in 0..replier.count {
+            let mut sub = guarded(
+                "subscribing a replier",
+                harness.subscribe(&replier.subject, None),
+            )
+            .await?
+            .map_err(|e| RunError::Broker(e.to_string()))?;
+            let broker = harness.clone();
+            let sent = sent.clone();
+            let behaviour = replier.behaviour;
+            tasks.push(tokio::spawn(async move {
+                while let Some(request) = sub.next().await {
+                    let (Behaviour::Echo, Some(reply_to)) = (behaviour, request.reply_to) else {
+                        continue;
+                    };
+                    let body = match request.body.iter().position(|&b| b == b'\n') {
+                        Some(at) => request.body.slice(at + 1..),
+                        None => Bytes::new(),
+                    };
+                    lock(&sent).insert((reply_to.clone(), body.to_vec()));
+                    let _ = broker.publish(Message::new(reply_to, body)).await;
+                }
+            }));
         }
     }
 
@@ -193,9 +219,10 @@ pub async fn run_case(
             }
             Via::Request => {
                 let inbox = harness.new_inbox();
-                let mut replies = guarded("subscribing to an inbox", harness.subscribe(&inbox, None))
-                    .await?
-                    .map_err(|e| RunError::Broker(e.to_string()))?;
+                let mut replies =
+                    guarded("subscribing to an inbox", harness.subscribe(&inbox, None))
+                        .await?
+                        .map_err(|e| RunError::Broker(e.to_string()))?;
                 message.reply_to = Some(inbox.clone());
                 guarded("publishing a step", harness.publish(message))
                     .await?
@@ -207,7 +234,11 @@ pub async fn run_case(
                         _ => break,
                     }
                 }
-                let extra = if step.answers == 0 { NO_ANSWER_WAIT } else { GRACE };
+                let extra = if step.answers == 0 {
+                    NO_ANSWER_WAIT
+                } else {
+                    GRACE
+                };
                 while let Ok(Some(m)) = tokio::time::timeout(extra, replies.next()).await {
                     got.push(m);
                 }
@@ -276,6 +307,7 @@ pub async fn run_case(
     Ok(Observation { answers, traffic })
 }
 
+/// A round trip on `nats`'s connection: a request to a subject nobody subscribes to.
 fn normalize(m: &Message, names: &mut InboxNames) -> Msg {
     Msg {
         subject: names.name(&m.subject),
