@@ -1,8 +1,6 @@
 //! Shared test scaffolding: a host on either broker, the probes, log capture.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use msgbridge_host::{
@@ -228,54 +226,9 @@ pub fn binary(n: usize) -> Vec<u8> {
     (0..n).map(|i| (i * 131 % 256) as u8).collect()
 }
 
-static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+pub use msgbridge_test_support::logs::log_line;
 
 /// Captures the host's logs (debug and up) for the whole test binary.
 pub fn init_logs() {
-    LOGS.get_or_init(|| {
-        let buffer = Arc::new(Mutex::new(Vec::new()));
-        let writer = buffer.clone();
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("msgbridge_host=debug"))
-            .with_ansi(false)
-            .with_writer(move || LogWriter(writer.clone()))
-            .try_init();
-        buffer
-    });
-}
-
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
-
-impl Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Waits until a captured log line contains every one of `parts`, and returns it.
-pub async fn log_line(parts: &[&str]) -> String {
-    let find = || {
-        let logs = LOGS.get().expect("logs captured");
-        let logs = logs.lock().unwrap_or_else(|p| p.into_inner());
-        String::from_utf8_lossy(&logs)
-            .lines()
-            .find(|line| parts.iter().all(|p| line.contains(p)))
-            .map(str::to_string)
-    };
-    within(&format!("a log line with {parts:?}"), async {
-        loop {
-            if let Some(line) = find() {
-                return line;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    })
-    .await
+    msgbridge_test_support::logs::capture_logs("msgbridge_host=debug");
 }

@@ -43,7 +43,7 @@ pub const REVERSE_WORKER_PATH: &str = env!("MSGBRIDGE_ARTIFACT_REVERSE_WORKER");
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmparser::{Parser, Payload, Validator, WasmFeatures};
+    use wasmparser::{Validator, WasmFeatures};
 
     /// The preamble of a component binary: `\0asm` and the component version/layer.
     const COMPONENT_PREAMBLE: &[u8; 8] = b"\0asm\x0d\x00\x01\x00";
@@ -66,29 +66,13 @@ mod tests {
         ("reverse-worker", REVERSE_WORKER, REVERSE_WORKER_PATH),
     ];
 
-    /// The names of a component's top-level imports and exports.
+    /// The names of a component's top-level imports and (instance) exports, sorted.
     fn world_of(bytes: &[u8]) -> (Vec<String>, Vec<String>) {
-        let (mut imports, mut exports) = (Vec::new(), Vec::new());
-        // Nesting depth: imports and exports of nested modules and components don't count.
-        let mut depth = 0usize;
-        for payload in Parser::new(0).parse_all(bytes) {
-            match payload.expect("component parses") {
-                Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => depth += 1,
-                Payload::End(_) => depth = depth.saturating_sub(1),
-                Payload::ComponentImportSection(reader) if depth == 0 => {
-                    for import in reader {
-                        imports.push(import.expect("import").name.name.to_string());
-                    }
-                }
-                Payload::ComponentExportSection(reader) if depth == 0 => {
-                    for export in reader {
-                        exports.push(export.expect("export").name.name.to_string());
-                    }
-                }
-                _ => {}
-            }
-        }
-        (imports, exports)
+        let names = msgbridge_compose::top_level_names(bytes).expect("component parses");
+        (
+            names.imports.into_iter().collect(),
+            names.exports.into_iter().collect(),
+        )
     }
 
     /// Checks `bytes` imports exactly `messaging` (plus std's WASI interfaces) and exports

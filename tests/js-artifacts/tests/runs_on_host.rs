@@ -7,9 +7,7 @@
 //! sides, and everything observable is compared: the answers, what was published, and (from
 //! the host's warn logs) handler errors and traps.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use msgbridge_host::{
@@ -18,6 +16,7 @@ use msgbridge_host::{
 };
 use msgbridge_test_artifacts::WASMCLOUD_PROBE;
 use msgbridge_test_js_artifacts::JS_WASMCLOUD_PROBE;
+use msgbridge_test_support::logs::log_line;
 use msgbridge_test_support::{within, WAIT};
 
 /// One host running one probe (plus a Rust responder), and the test's broker handle.
@@ -317,54 +316,7 @@ fn cmd_bytes(line: &[u8], payload: &[u8]) -> Vec<u8> {
     body
 }
 
-static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-
 /// Captures the host's logs (warn and up) for the whole test binary.
 fn init_logs() {
-    LOGS.get_or_init(|| {
-        let buffer = Arc::new(Mutex::new(Vec::new()));
-        let writer = buffer.clone();
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("msgbridge_host=warn"))
-            .with_ansi(false)
-            .with_writer(move || LogWriter(writer.clone()))
-            .try_init();
-        buffer
-    });
-}
-
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
-
-impl Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Waits until a captured log line contains every one of `parts`, and returns it.
-async fn log_line(parts: &[&str]) -> String {
-    let find = || {
-        let logs = LOGS.get().expect("logs captured");
-        let logs = logs.lock().unwrap_or_else(|p| p.into_inner());
-        String::from_utf8_lossy(&logs)
-            .lines()
-            .find(|line| parts.iter().all(|p| line.contains(p)))
-            .map(str::to_string)
-    };
-    within(&format!("a log line with {parts:?}"), async {
-        loop {
-            if let Some(line) = find() {
-                return line;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    })
-    .await
+    msgbridge_test_support::logs::capture_logs("msgbridge_host=warn");
 }

@@ -2,10 +2,13 @@
 //!
 //! - [`NatsServer`]: a `nats-server` on a free loopback port, started by the test itself and
 //!   killed when dropped. Tests that need NATS fail (never skip) when the binary is absent.
+//! - [`logs`]: the host's log lines, captured in memory for assertions.
 //! - [`within`] / [`WAIT`]: a generous timeout that turns a hang into a clear failure
 //!   (not a timed assertion).
 
 #![warn(missing_docs)]
+
+pub mod logs;
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
