@@ -6,32 +6,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use msgbridge_compose::{inspect, plan, ComposeOptions, Inspection, Target};
 
-/// The target host world, as given on the command line.
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum TargetArg {
-    /// A host serving wasmcloud:messaging@0.2.0 (wasmCloud v2).
-    Wasmcloud,
-    /// A host serving wasi:messaging@0.2.0-draft.
-    Wasi,
-}
-
-impl From<TargetArg> for Target {
-    fn from(t: TargetArg) -> Self {
-        match t {
-            TargetArg::Wasmcloud => Target::Wasmcloud,
-            TargetArg::Wasi => Target::Wasi,
-        }
-    }
-}
-
 /// Arguments of `msgbridge compose`.
 #[derive(clap::Args)]
 pub struct ComposeArgs {
     /// The component to adapt.
     pub guest: PathBuf,
-    /// The messaging world of the host it must run on.
-    #[arg(long, value_enum)]
-    pub target: TargetArg,
+    /// The messaging world of the host it must run on: `wasmcloud` or `wasi`.
+    #[arg(long)]
+    pub target: Target,
     /// Where to write the composed component (written atomically).
     #[arg(short, long)]
     pub output: PathBuf,
@@ -87,7 +69,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 pub fn compose(args: ComposeArgs) -> Result<()> {
     let guest = read_component(&args.guest)?;
     let options = ComposeOptions {
-        target: args.target.into(),
+        target: args.target,
         client_name: args.client_name,
     };
     let composed = msgbridge_compose::compose_with(&guest, &options)

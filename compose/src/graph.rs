@@ -7,7 +7,6 @@ use wac_graph::{CompositionGraph, EncodeOptions, NodeId, PackageId, Processor};
 
 use crate::error::Error;
 use crate::inspect::{top_level_names, Inspection};
-use crate::names::World;
 use crate::Plan;
 
 fn compose_error(context: &str) -> impl Fn(&dyn std::fmt::Display) -> Error + '_ {
@@ -153,15 +152,11 @@ pub(crate) fn check(composed: &[u8], inspection: &Inspection, plan: &Plan) -> Re
             return Err(Error::Check(format!("exports {export}")));
         }
     }
-    if plan.receiver && !names.exports.contains(target_handler(target)) {
+    if plan.receiver && !names.exports.contains(target.handler_interface()) {
         return Err(Error::Check(format!(
             "does not export {}",
-            target_handler(target)
+            target.handler_interface()
         )));
     }
     Ok(())
-}
-
-fn target_handler(world: World) -> &'static str {
-    world.handler_interface()
 }

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use bytes::Bytes;
-use msgbridge_compose::{inspect, plan, Target, World};
+use msgbridge_compose::{inspect, plan, Inspection, Target};
 use msgbridge_host::{
     Broker, ComponentSpec, Host, HostConfig, InProcessBroker, NatsBroker, Worlds,
 };
@@ -55,9 +55,11 @@ pub async fn run(out: &mut (dyn Write + Send), nats_url: Option<&str>) -> Result
         out,
         "msgbridge demo: the task-workers scenario across messaging worlds"
     )?;
+    let mut inspections = Vec::with_capacity(EXAMPLES.len());
     for example in &EXAMPLES {
         let inspection = inspect(example.bytes)?;
         writeln!(out, "  {:<15} speaks {}", example.name, inspection.world)?;
+        inspections.push(inspection);
     }
     for target in [Target::Wasmcloud, Target::Wasi] {
         writeln!(out)?;
@@ -87,8 +89,8 @@ pub async fn run(out: &mut (dyn Write + Send), nats_url: Option<&str>) -> Result
             .with_worlds(worlds)
             .with_http("127.0.0.1:0".parse()?);
         let host = Host::start(config).await?;
-        for example in &EXAMPLES {
-            let bytes = prepare(out, example, target)?;
+        for (example, inspection) in EXAMPLES.iter().zip(&inspections) {
+            let bytes = prepare(out, example, inspection, target)?;
             let mut spec = ComponentSpec::new(example.name, bytes);
             if let Some(subject) = example.subscription {
                 spec = spec.subscribe(subject);
@@ -111,13 +113,17 @@ pub async fn run(out: &mut (dyn Write + Send), nats_url: Option<&str>) -> Result
 }
 
 /// The example as the `target` host needs it: as it is, or composed.
-fn prepare(out: &mut (dyn Write + Send), example: &Example, target: Target) -> Result<Bytes> {
-    let inspection = inspect(example.bytes)?;
+fn prepare(
+    out: &mut (dyn Write + Send),
+    example: &Example,
+    inspection: &Inspection,
+    target: Target,
+) -> Result<Bytes> {
     if inspection.world == target.world() {
         writeln!(out, "  {:<15} runs as it is", example.name)?;
         return Ok(Bytes::from_static(example.bytes));
     }
-    let halves = plan(&inspection, target)?.halves().join(" + ");
+    let halves = plan(inspection, target)?.halves().join(" + ");
     let composed = msgbridge_compose::compose(example.bytes, target)?;
     writeln!(
         out,
@@ -126,7 +132,6 @@ fn prepare(out: &mut (dyn Write + Send), example: &Example, target: Target) -> R
         example.bytes.len(),
         composed.len()
     )?;
-    let _: World = inspect(&composed)?.world;
     Ok(Bytes::from(composed))
 }
 
