@@ -15,9 +15,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use bytes::Bytes;
 use clap::Parser;
-use msgbridge_compose::{compose, Target};
+use msgbridge_compose::{compose, World};
+use msgbridge_examples as examples;
 use msgbridge_host::{
-    Broker, ComponentSpec, Host, HostConfig, InProcessBroker, Message, Runtime, Worlds,
+    Broker, ComponentSpec, Host, HostConfig, Hosted, InProcessBroker, Message, Runtime,
 };
 use msgbridge_test_artifacts as artifacts;
 
@@ -67,15 +68,11 @@ async fn main() -> Result<()> {
     println!("| guest | target | guest bytes | composed bytes | compose time (median of 20) |");
     println!("|---|---|---:|---:|---:|");
     for (name, guest, target) in [
-        ("wasi-probe", artifacts::WASI_PROBE, Target::Wasmcloud),
-        ("wasmcloud-probe", artifacts::WASMCLOUD_PROBE, Target::Wasi),
-        ("http-api", artifacts::HTTP_API, Target::Wasi),
-        ("leet-worker", artifacts::LEET_WORKER, Target::Wasi),
-        (
-            "reverse-worker",
-            artifacts::REVERSE_WORKER,
-            Target::Wasmcloud,
-        ),
+        ("wasi-probe", artifacts::WASI_PROBE, World::Wasmcloud),
+        ("wasmcloud-probe", artifacts::WASMCLOUD_PROBE, World::Wasi),
+        ("http-api", examples::HTTP_API, World::Wasi),
+        ("leet-worker", examples::LEET_WORKER, World::Wasi),
+        ("reverse-worker", examples::REVERSE_WORKER, World::Wasmcloud),
     ] {
         let mut times = Vec::new();
         let mut size = 0;
@@ -111,22 +108,22 @@ async fn main() -> Result<()> {
         (
             "wasi-probe, native",
             Bytes::from_static(artifacts::WASI_PROBE),
-            Worlds::Wasi,
+            Hosted::Only(World::Wasi),
         ),
         (
             "wasi-probe, adapted",
-            Bytes::from(compose(artifacts::WASI_PROBE, Target::Wasmcloud)?),
-            Worlds::Wasmcloud,
+            Bytes::from(compose(artifacts::WASI_PROBE, World::Wasmcloud)?),
+            Hosted::Only(World::Wasmcloud),
         ),
         (
             "wasmcloud-probe, native",
             Bytes::from_static(artifacts::WASMCLOUD_PROBE),
-            Worlds::Wasmcloud,
+            Hosted::Only(World::Wasmcloud),
         ),
         (
             "wasmcloud-probe, adapted",
-            Bytes::from(compose(artifacts::WASMCLOUD_PROBE, Target::Wasi)?),
-            Worlds::Wasi,
+            Bytes::from(compose(artifacts::WASMCLOUD_PROBE, World::Wasi)?),
+            Hosted::Only(World::Wasi),
         ),
     ];
     for (label, wasm, worlds) in configs {
@@ -152,13 +149,13 @@ fn ms(d: Duration) -> f64 {
 async fn measure(
     runtime: &Runtime,
     wasm: Bytes,
-    worlds: Worlds,
+    worlds: Hosted,
     args: &Args,
     in_flight: usize,
 ) -> Result<(f64, Duration, Duration)> {
     let broker: Arc<dyn Broker> = Arc::new(InProcessBroker::new());
     let config = HostConfig::new(broker.clone())?
-        .with_worlds(worlds)
+        .with_hosted(worlds)
         .with_runtime(runtime.clone());
     let host = Host::start(config).await?;
     host.add_component(ComponentSpec::new("probe", wasm).subscribe("bench.echo"))

@@ -12,8 +12,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use msgbridge_compose::{compose, inspect, Inspection, Target};
-use msgbridge_host::{ComponentSpec, Host, HostConfig, InProcessBroker, Worlds};
+use msgbridge_compose::{compose, inspect, Inspection, World};
+use msgbridge_host::{ComponentSpec, Host, HostConfig, Hosted, InProcessBroker};
 
 /// Arguments of `msgbridge check`.
 #[derive(Debug, Clone, clap::Args)]
@@ -22,7 +22,7 @@ pub struct CheckArgs {
     pub guest: PathBuf,
     /// The messaging world of the host it must run on: `wasmcloud` or `wasi`.
     #[arg(long)]
-    pub target: Target,
+    pub target: World,
 }
 
 /// What a successful check found.
@@ -31,7 +31,7 @@ pub struct CheckReport {
     /// What the component speaks and uses.
     pub inspection: Inspection,
     /// The host world it was loaded on.
-    pub target: Target,
+    pub target: World,
     /// Whether adapters were composed around it (false: it already speaks the target).
     pub composed: bool,
 }
@@ -40,17 +40,20 @@ impl CheckReport {
     /// The text `msgbridge check` prints.
     pub fn describe(&self, guest: &str) -> String {
         let mut out = String::new();
-        let target_world = self.target.world();
         let _ = writeln!(
             out,
-            "pass: {guest} links on a host serving only {target_world}"
+            "pass: {guest} links on a host serving only {}",
+            self.target
         );
         let _ = writeln!(out, "guest world: {}", self.inspection.world);
         let _ = writeln!(
             out,
             "adapters: {}",
             if self.composed {
-                "composed (msgbridge compose --target ".to_string() + self.target.as_str() + ")"
+                format!(
+                    "composed (msgbridge compose --target {})",
+                    self.target.name()
+                )
             } else {
                 "none (it already speaks the target's world)".to_string()
             }
@@ -76,29 +79,24 @@ impl CheckReport {
     }
 }
 
-/// The host worlds value serving only `target`.
-fn only(target: Target) -> Worlds {
-    match target {
-        Target::Wasi => Worlds::Wasi,
-        Target::Wasmcloud => Worlds::Wasmcloud,
-    }
-}
-
 /// Composes `bytes` for `target` if needed and loads it on a reference host serving only
 /// `target`; fails with the reason when it cannot be composed or does not link.
-pub async fn check_bytes(bytes: &[u8], target: Target) -> Result<CheckReport> {
+pub async fn check_bytes(bytes: &[u8], target: World) -> Result<CheckReport> {
     let inspection = inspect(bytes).context("fail: the component cannot be inspected")?;
-    let composed = inspection.world.served_by() != target;
+    let composed = inspection.world != target;
     let runnable = if composed {
         compose(bytes, target).with_context(|| {
-            format!("fail: the component cannot be composed for a {target} host")
+            format!(
+                "fail: the component cannot be composed for a {} host",
+                target.name()
+            )
         })?
     } else {
         bytes.to_vec()
     };
     let config = HostConfig::new(Arc::new(InProcessBroker::new()))
         .context("fail: cannot set up the reference host")?
-        .with_worlds(only(target));
+        .with_hosted(Hosted::Only(target));
     let host = Host::start(config)
         .await
         .context("fail: cannot start the reference host")?;
@@ -110,10 +108,7 @@ pub async fn check_bytes(bytes: &[u8], target: Target) -> Result<CheckReport> {
             } else {
                 "component"
             };
-            format!(
-                "fail: the {what} does not link on a host serving only {}",
-                target.world()
-            )
+            format!("fail: the {what} does not link on a host serving only {target}")
         })?;
     host.stop();
     Ok(CheckReport {

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use msgbridge_compose::{inspect, plan, ComposeOptions, Inspection, Target};
+use msgbridge_compose::{inspect, plan, ComposeOptions, Inspection, World};
 
 /// Arguments of `msgbridge compose`.
 #[derive(clap::Args)]
@@ -13,7 +13,7 @@ pub struct ComposeArgs {
     pub guest: PathBuf,
     /// The messaging world of the host it must run on: `wasmcloud` or `wasi`.
     #[arg(long)]
-    pub target: Target,
+    pub target: World,
     /// Where to write the composed component (written atomically).
     #[arg(short, long)]
     pub output: PathBuf,
@@ -80,7 +80,7 @@ pub fn compose(args: ComposeArgs) -> Result<()> {
         args.output.display(),
         composed.len(),
         args.guest.display(),
-        options.target
+        options.target.name()
     );
     Ok(())
 }
@@ -118,18 +118,16 @@ pub fn describe(inspection: &Inspection) -> String {
         "other exports (kept): {}\n",
         list(&inspection.other_exports)
     ));
-    let native = inspection.world.served_by();
-    out.push_str(&format!("runs natively on: a {native} host\n"));
-    let other = match native {
-        Target::Wasi => Target::Wasmcloud,
-        Target::Wasmcloud => Target::Wasi,
-    };
+    let native = inspection.world;
+    out.push_str(&format!("runs natively on: a {} host\n", native.name()));
+    let other = native.other();
     match plan(inspection, other) {
         Ok(plan) => out.push_str(&format!(
-            "for a {other} host, msgbridge would plug: {}\n",
+            "for a {} host, msgbridge would plug: {}\n",
+            other.name(),
             plan.halves().join(" + ")
         )),
-        Err(e) => out.push_str(&format!("for a {other} host: {e}\n")),
+        Err(e) => out.push_str(&format!("for a {} host: {e}\n", other.name())),
     }
     out
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use msgbridge_cli::check::{check, check_bytes, CheckArgs};
-use msgbridge_compose::Target;
+use msgbridge_compose::World;
 use msgbridge_test_artifacts as artifacts;
 
 /// A wasmcloud:messaging guest that also imports a `wasi:keyvalue` interface, which
@@ -56,19 +56,16 @@ async fn both_probes_pass_for_both_targets() {
             "wasmcloud:messaging@0.2.0",
         ),
     ] {
-        for target in [Target::Wasmcloud, Target::Wasi] {
+        for target in [World::Wasmcloud, World::Wasi] {
             let report = check_bytes(bytes, target)
                 .await
                 .unwrap_or_else(|e| panic!("{name} --target {target}: {e:#}"));
-            assert_eq!(
-                report.composed,
-                report.inspection.world.served_by() != target
-            );
+            assert_eq!(report.composed, report.inspection.world != target);
             let text = report.describe(name);
             assert!(
                 text.starts_with(&format!(
                     "pass: {name} links on a host serving only {}",
-                    target.world()
+                    target
                 )),
                 "{text}"
             );
@@ -76,7 +73,7 @@ async fn both_probes_pass_for_both_targets() {
         }
     }
     // The functions used are named.
-    let text = check_bytes(artifacts::WASMCLOUD_PROBE, Target::Wasi)
+    let text = check_bytes(artifacts::WASMCLOUD_PROBE, World::Wasi)
         .await
         .unwrap()
         .describe("p");
@@ -94,7 +91,7 @@ async fn both_probes_pass_for_both_targets() {
 async fn the_command_passes_on_a_file() {
     let args = CheckArgs {
         guest: PathBuf::from(artifacts::WASI_PROBE_PATH),
-        target: Target::Wasmcloud,
+        target: World::Wasmcloud,
     };
     check(args)
         .await
@@ -104,14 +101,11 @@ async fn the_command_passes_on_a_file() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_guest_importing_an_unserved_interface_fails_to_link() {
     let bytes = KEYVALUE_GUEST.component();
-    for target in [Target::Wasmcloud, Target::Wasi] {
+    for target in [World::Wasmcloud, World::Wasi] {
         let err = check_bytes(&bytes, target).await.unwrap_err();
         let message = format!("{err:#}");
         assert!(
-            message.contains(&format!(
-                "does not link on a host serving only {}",
-                target.world()
-            )),
+            message.contains(&format!("does not link on a host serving only {}", target)),
             "{message}"
         );
         assert!(
@@ -128,7 +122,7 @@ async fn a_component_that_cannot_be_composed_fails() {
     std::fs::write(&path, msgbridge_test_shapes::OMNIA_ASYNC.component()).unwrap();
     let err = check(CheckArgs {
         guest: path,
-        target: Target::Wasmcloud,
+        target: World::Wasmcloud,
     })
     .await
     .unwrap_err();
@@ -137,7 +131,7 @@ async fn a_component_that_cannot_be_composed_fails() {
     assert!(message.contains("async"), "{message}");
     let err = check(CheckArgs {
         guest: dir.path().join("missing.wasm"),
-        target: Target::Wasi,
+        target: World::Wasi,
     })
     .await
     .unwrap_err();

@@ -184,7 +184,7 @@ fn refuses_a_missing_input_and_a_missing_output_directory() {
 
 #[test]
 fn inspect_reports_world_interfaces_and_plan() {
-    let output = msgbridge(&["inspect", artifacts::HTTP_API_PATH]);
+    let output = msgbridge(&["inspect", msgbridge_examples::HTTP_API_PATH]);
     assert!(output.status.success(), "{}", stderr(&output));
     let report = String::from_utf8(output.stdout).unwrap();
     assert!(

@@ -1,40 +1,26 @@
-//! Setting the name the wasmcloud-on-wasi sender passes to `client.connect`.
-//!
-//! The sender keeps the name in a 128-byte static that begins with a fixed marker (see
-//! `adapters/wasmcloud-on-wasi-sender`). Rewriting bytes inside that static changes no
-//! length or offset, so the component stays valid and gains no import.
+//! Setting the name the wasmcloud-on-wasi sender passes to `client.connect`, by rewriting
+//! the slot whose layout `msgbridge_worlds::client_name` defines.
 
-use crate::Error;
+use msgbridge_worlds::client_name::{write, MARKER, SLOT_LEN};
 
-/// Marker at the start of the name slot; the sender has the same constant.
-const MARKER: &[u8; 32] = b"msgbridge:client-name-slot:v1:\0\0";
-/// Bytes after the marker: one length byte and up to this many bytes of name.
-pub const MAX_CLIENT_NAME_LEN: usize = 95;
+use crate::error::ClientNameError;
 
 /// Returns a copy of `sender` whose client name is `name`.
-pub(crate) fn with_client_name(sender: &[u8], name: &str) -> Result<Vec<u8>, Error> {
-    if name.is_empty() || name.len() > MAX_CLIENT_NAME_LEN {
-        return Err(Error::ClientName(format!(
-            "client name must be 1 to {MAX_CLIENT_NAME_LEN} bytes long, got {}",
-            name.len()
-        )));
-    }
+pub(crate) fn with_client_name(sender: &[u8], name: &str) -> Result<Vec<u8>, ClientNameError> {
     let mut positions = sender
         .windows(MARKER.len())
         .enumerate()
         .filter(|(_, w)| *w == MARKER)
         .map(|(i, _)| i);
     let (Some(at), None) = (positions.next(), positions.next()) else {
-        return Err(Error::ClientName(
-            "the sender adapter has no unique client-name slot; it was built from other sources"
-                .into(),
-        ));
+        return Err(ClientNameError::NoSlot);
     };
     let mut out = sender.to_vec();
-    let slot = &mut out[at + MARKER.len()..at + MARKER.len() + 1 + MAX_CLIENT_NAME_LEN];
-    slot.fill(0);
-    slot[0] = name.len() as u8;
-    slot[1..=name.len()].copy_from_slice(name.as_bytes());
+    let slot: &mut [u8; SLOT_LEN] = out
+        .get_mut(at..at + SLOT_LEN)
+        .and_then(|s| s.try_into().ok())
+        .ok_or(ClientNameError::NoSlot)?;
+    write(slot, name)?;
     Ok(out)
 }
 
@@ -42,15 +28,23 @@ pub(crate) fn with_client_name(sender: &[u8], name: &str) -> Result<Vec<u8>, Err
 mod tests {
     use super::*;
     use msgbridge_adapters::WASMCLOUD_ON_WASI_SENDER;
+    use msgbridge_worlds::client_name::{read, MAX_LEN};
+
+    fn name_in(bytes: &[u8]) -> String {
+        let at = bytes
+            .windows(MARKER.len())
+            .position(|w| w == MARKER)
+            .unwrap();
+        let mut out = [0u8; MAX_LEN];
+        let len = read(|i| bytes[at + i], &mut out).unwrap();
+        String::from_utf8(out[..len].to_vec()).unwrap()
+    }
 
     #[test]
     fn rewrites_the_slot_in_place() {
         let out = with_client_name(WASMCLOUD_ON_WASI_SENDER, "orders").unwrap();
         assert_eq!(out.len(), WASMCLOUD_ON_WASI_SENDER.len());
-        let at = out.windows(32).position(|w| w == MARKER).unwrap();
-        assert_eq!(out[at + 32], 6);
-        assert_eq!(&out[at + 33..at + 39], b"orders");
-        assert!(out[at + 39..at + 128].iter().all(|b| *b == 0));
+        assert_eq!(name_in(&out), "orders");
         wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
             .validate_all(&out)
             .unwrap();
@@ -58,34 +52,29 @@ mod tests {
 
     #[test]
     fn the_default_slot_says_default() {
-        let at = WASMCLOUD_ON_WASI_SENDER
-            .windows(32)
-            .position(|w| w == MARKER)
-            .unwrap();
-        assert_eq!(WASMCLOUD_ON_WASI_SENDER[at + 32], 7);
-        assert_eq!(&WASMCLOUD_ON_WASI_SENDER[at + 33..at + 40], b"default");
+        assert_eq!(name_in(WASMCLOUD_ON_WASI_SENDER), "default");
     }
 
     #[test]
     fn rejects_empty_and_long_names() {
         assert!(matches!(
             with_client_name(WASMCLOUD_ON_WASI_SENDER, ""),
-            Err(Error::ClientName(_))
+            Err(ClientNameError::Length(_))
         ));
-        let long = "x".repeat(MAX_CLIENT_NAME_LEN + 1);
+        let long = "x".repeat(MAX_LEN + 1);
         assert!(matches!(
             with_client_name(WASMCLOUD_ON_WASI_SENDER, &long),
-            Err(Error::ClientName(_))
+            Err(ClientNameError::Length(_))
         ));
-        let longest = "x".repeat(MAX_CLIENT_NAME_LEN);
+        let longest = "x".repeat(MAX_LEN);
         assert!(with_client_name(WASMCLOUD_ON_WASI_SENDER, &longest).is_ok());
     }
 
     #[test]
     fn a_component_without_slot_is_refused() {
-        assert!(matches!(
+        assert_eq!(
             with_client_name(msgbridge_adapters::WASI_ON_WASMCLOUD_SENDER, "x"),
-            Err(Error::ClientName(_))
-        ));
+            Err(ClientNameError::NoSlot)
+        );
     }
 }

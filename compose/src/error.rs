@@ -1,6 +1,10 @@
-//! Errors of the composer: each names the problem and what to do about it.
+//! The composer's errors, one enum per operation (as wac-graph does): each names the
+//! problem and what to do about it, and keeps the error that caused it as its source.
 
-use crate::names::{Target, World};
+use msgbridge_worlds::World;
+
+/// An error from another library, kept as the source of one of ours.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// A `wasi:messaging` text that shares the bridged name but not its shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,9 +19,9 @@ pub enum Shape {
     Unknown,
 }
 
-impl Shape {
-    fn describe(self) -> &'static str {
-        match self {
+impl std::fmt::Display for Shape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
             Shape::February2024 => {
                 "the February 2024 wasi:messaging draft (messaging-types, consumer, messaging-guest)"
             }
@@ -28,19 +32,13 @@ impl Shape {
                 "Omnia's async variant of wasi:messaging (functions declared `async func`)"
             }
             Shape::Unknown => "a wasi:messaging text that differs from the bridged draft",
-        }
+        })
     }
 }
 
-impl std::fmt::Display for Shape {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.describe())
-    }
-}
-
-/// Why a component could not be inspected or composed.
+/// Why [`crate::inspect`] cannot say which world a component speaks.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+pub enum InspectError {
     /// The input does not begin with the WebAssembly magic number.
     #[error(
         "the input is not WebAssembly (it does not begin with `\\0asm`); pass a .wasm component"
@@ -53,9 +51,26 @@ pub enum Error {
          (with `--adapt wasi_snapshot_preview1.reactor.wasm` for a wasip1 module)"
     )]
     CoreModule,
-    /// The component failed to parse or validate.
-    #[error("the input is not a valid component: {0}")]
-    Invalid(String),
+    /// The binary is of an unknown WebAssembly version or layer.
+    #[error("the input is WebAssembly of an unknown version or layer, not a component")]
+    UnknownLayer,
+    /// The component does not parse or validate.
+    #[error("the input is not a valid component")]
+    Invalid {
+        /// What wasmparser found.
+        #[source]
+        source: wasmparser::BinaryReaderError,
+    },
+    /// The component's WIT could not be read from it.
+    #[error("the component's WIT cannot be decoded")]
+    Decode {
+        /// What wit-parser said.
+        #[source]
+        source: BoxError,
+    },
+    /// The input is a WIT package rather than a component with code.
+    #[error("the input is a WIT package, not a runnable component")]
+    WitPackage,
     /// The component neither imports nor exports a messaging interface.
     #[error(
         "the component uses no messaging interface (neither wasmcloud:messaging@0.2.0 nor \
@@ -76,18 +91,6 @@ pub enum Error {
         wasi: String,
         /// One wasmcloud:messaging interface it uses.
         wasmcloud: String,
-    },
-    /// The component already speaks the target host's world.
-    #[error(
-        "the component already speaks {world}, which a {target} host serves: it runs there as it \
-         is, with no adapter; to run it on a {other} host, use `--target {other}`",
-        other = match .target { Target::Wasi => "wasmcloud", Target::Wasmcloud => "wasi" }
-    )]
-    AlreadyTargets {
-        /// The component's world.
-        world: World,
-        /// The requested target.
-        target: Target,
     },
     /// A `wasi:messaging` interface of another shape.
     #[error(
@@ -114,13 +117,68 @@ pub enum Error {
         /// Advice for known versions.
         hint: String,
     },
+    /// msgbridge's own embedded WIT does not parse.
+    #[error("msgbridge's embedded WIT does not parse, which is a msgbridge bug")]
+    EmbeddedWit {
+        /// What the parser said.
+        #[source]
+        source: msgbridge_wit::WitError,
+    },
+}
+
+/// Why [`crate::plan`] has nothing to plan.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// The component already speaks the target host's world.
+    #[error(
+        "the component already speaks {world}, which a {} host serves: it runs there as it \
+         is, with no adapter; to run it on a {} host, use `--target {}`",
+        .target.name(), .target.other().name(), .target.other().name()
+    )]
+    AlreadyTargets {
+        /// The component's world.
+        world: World,
+        /// The requested target.
+        target: World,
+    },
+}
+
+/// Why [`crate::compose_with`] produced no component.
+#[derive(Debug, thiserror::Error)]
+pub enum ComposeError {
+    /// The guest cannot be inspected.
+    #[error(transparent)]
+    Inspect(#[from] InspectError),
+    /// The guest needs no adapter for the target.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
     /// The requested client name cannot be used.
-    #[error("invalid client name: {0}")]
-    ClientName(String),
-    /// wac-graph could not wire or encode the composition.
-    #[error("composition failed: {0}")]
-    Compose(String),
+    #[error("invalid client name")]
+    ClientName(#[source] ClientNameError),
+    /// wac-graph refused a step of the composition.
+    #[error("wac-graph cannot {step}")]
+    Graph {
+        /// What was being done, e.g. `connect wasi:messaging/types@0.2.0-draft of the sender to the guest`.
+        step: String,
+        /// wac-graph's error, with its own sources (type mismatches, validation failures).
+        #[source]
+        source: BoxError,
+    },
     /// The composed component failed msgbridge's own checks (a bug in msgbridge).
-    #[error("the composed component is wrong, which is a msgbridge bug: {0}")]
-    Check(String),
+    #[error("the composed component is wrong, which is a msgbridge bug: {problem}")]
+    Check {
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+/// Why a client name cannot be set in the sender.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClientNameError {
+    /// Empty or too long.
+    #[error(transparent)]
+    Length(#[from] msgbridge_worlds::client_name::InvalidName),
+    /// The sender has no (or no unique) slot: it was built from other sources.
+    #[error("the sender adapter has no unique client-name slot; it was built from other sources")]
+    NoSlot,
 }

@@ -5,20 +5,30 @@ use std::collections::BTreeSet;
 use wac_graph::types::Package;
 use wac_graph::{CompositionGraph, EncodeOptions, NodeId, PackageId, Processor};
 
-use crate::error::Error;
+use msgbridge_worlds::PRIVATE_PACKAGE;
+
+use crate::error::{BoxError, ComposeError};
 use crate::inspect::{top_level_names, Inspection};
 use crate::Plan;
 
-fn compose_error(context: &str) -> impl Fn(&dyn std::fmt::Display) -> Error + '_ {
-    move |e| Error::Compose(format!("{context}: {e:#}"))
+/// The error for a wac-graph step that failed, keeping wac's error as the source.
+fn graph_error(step: impl Into<String>) -> impl FnOnce(BoxError) -> ComposeError {
+    move |source| ComposeError::Graph {
+        step: step.into(),
+        source,
+    }
 }
 
-fn register(graph: &mut CompositionGraph, name: &str, bytes: Vec<u8>) -> Result<PackageId, Error> {
+fn register(
+    graph: &mut CompositionGraph,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<PackageId, ComposeError> {
     let package = Package::from_bytes(name, None, bytes, graph.types_mut())
-        .map_err(|e| compose_error(name)(&format!("{e:#}")))?;
+        .map_err(|e| graph_error(format!("read {name}"))(e.into()))?;
     graph
         .register_package(package)
-        .map_err(|e| compose_error(name)(&e))
+        .map_err(|e| graph_error(format!("register {name}"))(e.into()))
 }
 
 fn export_names(graph: &CompositionGraph, package: PackageId) -> Vec<String> {
@@ -37,19 +47,38 @@ fn import_names(graph: &CompositionGraph, package: PackageId) -> Vec<String> {
         .collect()
 }
 
-/// Wires `import` of instance `to` to export `name` of instance `from`.
+/// Wires import `name` of instance `to` to export `name` of instance `from`; the roles
+/// name the two instances in errors.
 fn connect(
     graph: &mut CompositionGraph,
-    from: NodeId,
+    (from, from_role): (NodeId, &str),
     name: &str,
-    to: NodeId,
-) -> Result<(), Error> {
+    (to, to_role): (NodeId, &str),
+) -> Result<(), ComposeError> {
     let export = graph
         .alias_instance_export(from, name)
-        .map_err(|e| compose_error(name)(&e))?;
+        .map_err(|e| graph_error(format!("take {name} from the {from_role}"))(e.into()))?;
     graph
         .set_instantiation_argument(to, name, export)
-        .map_err(|e| compose_error(name)(&e))
+        .map_err(|e| {
+            graph_error(format!(
+                "connect {name} of the {from_role} to the {to_role}"
+            ))(e.into())
+        })
+}
+
+/// Exports `name` of instance `from` from the composition.
+fn export(
+    graph: &mut CompositionGraph,
+    (from, role): (NodeId, &str),
+    name: &str,
+) -> Result<(), ComposeError> {
+    let node = graph
+        .alias_instance_export(from, name)
+        .map_err(|e| graph_error(format!("take {name} from the {role}"))(e.into()))?;
+    graph
+        .export(node, name)
+        .map_err(|e| graph_error(format!("export {name} of the {role}"))(e.into()))
 }
 
 /// Builds the composition: the sender serves the guest's messaging imports (and the
@@ -60,7 +89,7 @@ pub(crate) fn build(
     inspection: &Inspection,
     sender: Option<Vec<u8>>,
     receiver: Option<&[u8]>,
-) -> Result<Vec<u8>, Error> {
+) -> Result<Vec<u8>, ComposeError> {
     let mut graph = CompositionGraph::new();
     let guest_package = register(&mut graph, "msgbridge:guest", guest.to_vec())?;
     let guest_instance = graph.instantiate(guest_package);
@@ -73,7 +102,12 @@ pub(crate) fn build(
             let instance = graph.instantiate(package);
             for name in export_names(&graph, package) {
                 if guest_imports.contains(&name) {
-                    connect(&mut graph, instance, &name, guest_instance)?;
+                    connect(
+                        &mut graph,
+                        (instance, "sender"),
+                        &name,
+                        (guest_instance, "guest"),
+                    )?;
                 }
                 sender_exports.insert(name);
             }
@@ -88,18 +122,23 @@ pub(crate) fn build(
         let instance = graph.instantiate(package);
         for name in import_names(&graph, package) {
             if name == handler {
-                connect(&mut graph, guest_instance, &name, instance)?;
+                connect(
+                    &mut graph,
+                    (guest_instance, "guest"),
+                    &name,
+                    (instance, "receiver"),
+                )?;
             } else if let (true, Some(sender)) = (sender_exports.contains(&name), sender_instance) {
-                connect(&mut graph, sender, &name, instance)?;
+                connect(
+                    &mut graph,
+                    (sender, "sender"),
+                    &name,
+                    (instance, "receiver"),
+                )?;
             }
         }
         for name in export_names(&graph, package) {
-            let export = graph
-                .alias_instance_export(instance, &name)
-                .map_err(|e| compose_error(&name)(&e))?;
-            graph
-                .export(export, &name)
-                .map_err(|e| compose_error(&name)(&e))?;
+            export(&mut graph, (instance, "receiver"), &name)?;
         }
     }
 
@@ -107,12 +146,7 @@ pub(crate) fn build(
         if name == handler {
             continue;
         }
-        let export = graph
-            .alias_instance_export(guest_instance, &name)
-            .map_err(|e| compose_error(&name)(&e))?;
-        graph
-            .export(export, &name)
-            .map_err(|e| compose_error(&name)(&e))?;
+        export(&mut graph, (guest_instance, "guest"), &name)?;
     }
 
     graph
@@ -124,36 +158,39 @@ pub(crate) fn build(
                 version: env!("CARGO_PKG_VERSION"),
             }),
         })
-        .map_err(|e| compose_error("encoding")(&format!("{e:#}")))
+        .map_err(|e| graph_error("encode the composition")(e.into()))
 }
 
-/// Checks a composition: only the target world's messaging interfaces and the guest's other
-/// imports are imported; no private interface and nothing of the guest's own messaging
-/// world is imported or exported; the receiver's handler and the guest's other exports are.
-pub(crate) fn check(composed: &[u8], inspection: &Inspection, plan: &Plan) -> Result<(), Error> {
-    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
-        .validate_all(composed)
-        .map_err(|e| Error::Check(format!("does not validate: {e}")))?;
-    let names = top_level_names(composed)?;
-    let target = plan.target.world();
+/// Checks a composition (which wac-graph has validated while encoding): only the target
+/// world's messaging interfaces and the guest's other imports are imported; no private
+/// interface and nothing of the guest's own messaging world is imported or exported; the
+/// target world's handler is exported when the guest had one.
+pub(crate) fn check(
+    composed: &[u8],
+    inspection: &Inspection,
+    plan: &Plan,
+) -> Result<(), ComposeError> {
+    let problem = |problem: String| ComposeError::Check { problem };
+    let names = top_level_names(composed).map_err(|e| problem(format!("unreadable: {e}")))?;
+    let target = plan.target;
     let guest_other: BTreeSet<&String> = inspection.other_imports.iter().collect();
     for import in &names.imports {
-        if import.starts_with(msgbridge_wit::PRIVATE_PACKAGE) {
-            return Err(Error::Check(format!("imports private interface {import}")));
+        if import.starts_with(PRIVATE_PACKAGE) {
+            return Err(problem(format!("imports private interface {import}")));
         }
         if !target.owns(import) && !guest_other.contains(import) {
-            return Err(Error::Check(format!(
+            return Err(problem(format!(
                 "imports {import}, which is neither {target} nor an import of the guest"
             )));
         }
     }
     for export in &names.exports {
-        if export.starts_with(msgbridge_wit::PRIVATE_PACKAGE) || plan.guest.owns(export) {
-            return Err(Error::Check(format!("exports {export}")));
+        if export.starts_with(PRIVATE_PACKAGE) || plan.guest.owns(export) {
+            return Err(problem(format!("exports {export}")));
         }
     }
     if plan.receiver && !names.exports.contains(target.handler_interface()) {
-        return Err(Error::Check(format!(
+        return Err(problem(format!(
             "does not export {}",
             target.handler_interface()
         )));

@@ -6,8 +6,9 @@ use wasmparser::{ComponentExternalKind, Parser, Payload};
 use wit_parser::decoding::{decode, DecodedWasm};
 use wit_parser::{FunctionKind, InterfaceId, Resolve, WorldItem, WorldKey};
 
-use crate::error::{Error, Shape};
-use crate::names::{World, WASI_PACKAGE, WASI_VERSION, WASMCLOUD_PACKAGE, WASMCLOUD_VERSION};
+use msgbridge_worlds::World;
+
+use crate::error::{InspectError, Shape};
 
 /// One messaging interface a component imports or exports, with the functions it uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,31 +39,24 @@ pub struct Inspection {
 ///
 /// Refuses input that is not a component, that uses no messaging interface or both worlds,
 /// and `wasi:messaging` or `wasmcloud:messaging` texts other than the bridged ones.
-pub fn inspect(bytes: &[u8]) -> Result<Inspection, Error> {
+pub fn inspect(bytes: &[u8]) -> Result<Inspection, InspectError> {
     if !bytes.starts_with(b"\0asm") {
-        return Err(Error::NotWasm);
+        return Err(InspectError::NotWasm);
     }
     if Parser::is_core_wasm(bytes) {
-        return Err(Error::CoreModule);
+        return Err(InspectError::CoreModule);
     }
     if !Parser::is_component(bytes) {
-        return Err(Error::Invalid(
-            "unknown WebAssembly binary version or layer".into(),
-        ));
+        return Err(InspectError::UnknownLayer);
     }
-    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
-        .validate_all(bytes)
-        .map_err(|e| Error::Invalid(e.to_string()))?;
-    let (resolve, world) = match decode(bytes).map_err(|e| Error::Invalid(format!("{e:#}")))? {
-        DecodedWasm::Component(resolve, world) => (resolve, world),
-        DecodedWasm::WitPackage(..) => {
-            return Err(Error::Invalid(
-                "it is a WIT package, not a runnable component".into(),
-            ))
-        }
-    };
+    validate(bytes)?;
+    let (resolve, world) =
+        match decode(bytes).map_err(|e| InspectError::Decode { source: e.into() })? {
+            DecodedWasm::Component(resolve, world) => (resolve, world),
+            DecodedWasm::WitPackage(..) => return Err(InspectError::WitPackage),
+        };
     let reference = msgbridge_wit::resolve()
-        .map_err(|e| Error::Check(format!("embedded WIT: {e}")))?
+        .map_err(|source| InspectError::EmbeddedWit { source })?
         .0;
 
     let mut messaging_imports = Vec::new();
@@ -78,7 +72,7 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, Error> {
             let name = resolve.name_world_key(key);
             match (key, item) {
                 (WorldKey::Interface(id), WorldItem::Interface { .. })
-                    if is_messaging(&resolve, *id) =>
+                    if messaging_world(&resolve, *id).is_some() =>
                 {
                     check_shape(&resolve, *id, &name, &reference)?;
                     messaging.push(InterfaceUse {
@@ -96,7 +90,7 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, Error> {
     let wasmcloud = all.clone().find(|i| World::Wasmcloud.owns(&i.name));
     let world = match (wasi, wasmcloud) {
         (Some(w), Some(c)) => {
-            return Err(Error::MixedWorlds {
+            return Err(InspectError::MixedWorlds {
                 wasi: w.name.clone(),
                 wasmcloud: c.name.clone(),
             })
@@ -104,7 +98,7 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, Error> {
         (Some(_), None) => World::Wasi,
         (None, Some(_)) => World::Wasmcloud,
         (None, None) => {
-            return Err(Error::NoMessaging {
+            return Err(InspectError::NoMessaging {
                 imports: other_imports,
             })
         }
@@ -128,8 +122,18 @@ fn package_of(resolve: &Resolve, id: InterfaceId) -> Option<(String, Option<Stri
     ))
 }
 
-fn is_messaging(resolve: &Resolve, id: InterfaceId) -> bool {
-    package_of(resolve, id).is_some_and(|(p, _)| p == WASI_PACKAGE || p == WASMCLOUD_PACKAGE)
+/// Validates `bytes` as a component with every feature wasmparser knows.
+pub(crate) fn validate(bytes: &[u8]) -> Result<(), InspectError> {
+    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+        .validate_all(bytes)
+        .map(drop)
+        .map_err(|source| InspectError::Invalid { source })
+}
+
+/// The world whose package (at any version) the interface belongs to.
+fn messaging_world(resolve: &Resolve, id: InterfaceId) -> Option<World> {
+    let (package, _) = package_of(resolve, id)?;
+    World::ALL.into_iter().find(|w| w.package_name() == package)
 }
 
 /// Refuses messaging interfaces whose version or shape msgbridge does not bridge.
@@ -138,36 +142,37 @@ fn check_shape(
     id: InterfaceId,
     name: &str,
     reference: &Resolve,
-) -> Result<(), Error> {
+) -> Result<(), InspectError> {
+    let Some(world) = messaging_world(resolve, id) else {
+        return Ok(());
+    };
     let (package, version) = package_of(resolve, id).unwrap_or_default();
     let version = version.unwrap_or_default();
-    let bridged = if package == WASI_PACKAGE {
-        WASI_VERSION
-    } else {
-        WASMCLOUD_VERSION
-    };
-    if version != bridged {
-        let hint = match (package.as_str(), version.as_str()) {
-            (WASMCLOUD_PACKAGE, "0.3.0") => {
+    let bridged = world.version();
+    if !world.owns(name) {
+        let hint = match (world, version.as_str()) {
+            (World::Wasmcloud, "0.3.0") => {
                 "; wasmcloud:messaging@0.3.0 is wasmCloud v1's experimental rename of the wasi \
                  draft: rebuild against wasi:messaging@0.2.0-draft and compose with --target wasmcloud"
             }
-            (WASMCLOUD_PACKAGE, _) => "; rebuild against wasmcloud:messaging@0.2.0",
-            _ => "; rebuild against wasi:messaging@0.2.0-draft (WebAssembly/wasi-messaging 4ee59bb)",
+            (World::Wasmcloud, _) => "; rebuild against wasmcloud:messaging@0.2.0",
+            (World::Wasi, _) => {
+                "; rebuild against wasi:messaging@0.2.0-draft (WebAssembly/wasi-messaging 4ee59bb)"
+            }
         };
-        return Err(Error::UnsupportedVersion {
+        return Err(InspectError::UnsupportedVersion {
             interface: name.to_string(),
             hint: hint.to_string(),
         });
     }
     let interface = &resolve.interfaces[id];
     let interface_name = interface.name.clone().unwrap_or_default();
-    let unsupported = |shape, detail: String| Error::UnsupportedShape {
+    let unsupported = |shape, detail: String| InspectError::UnsupportedShape {
         interface: name.to_string(),
         shape,
         detail,
     };
-    if package == WASI_PACKAGE
+    if world == World::Wasi
         && matches!(
             interface_name.as_str(),
             "messaging-types" | "consumer" | "messaging-guest"
@@ -220,7 +225,7 @@ fn check_shape(
             f.params.iter().map(|p| p.name.clone()).collect()
         };
         if params(function) != params(expected) {
-            let shape = if package == WASI_PACKAGE
+            let shape = if world == World::Wasi
                 && function.name == "request"
                 && !params(function).iter().any(|p| p == "topic")
             {
@@ -252,22 +257,22 @@ pub struct TopLevelNames {
 }
 
 /// Lists a component's top-level imports and instance exports.
-pub fn top_level_names(bytes: &[u8]) -> Result<TopLevelNames, Error> {
+pub fn top_level_names(bytes: &[u8]) -> Result<TopLevelNames, InspectError> {
     let mut names = TopLevelNames::default();
     let mut depth = 0usize;
     for payload in Parser::new(0).parse_all(bytes) {
-        match payload.map_err(|e| Error::Invalid(e.to_string()))? {
+        match payload.map_err(|source| InspectError::Invalid { source })? {
             Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => depth += 1,
             Payload::End(_) => depth = depth.saturating_sub(1),
             Payload::ComponentImportSection(section) if depth == 0 => {
                 for import in section {
-                    let import = import.map_err(|e| Error::Invalid(e.to_string()))?;
+                    let import = import.map_err(|source| InspectError::Invalid { source })?;
                     names.imports.insert(import.name.name.to_string());
                 }
             }
             Payload::ComponentExportSection(section) if depth == 0 => {
                 for export in section {
-                    let export = export.map_err(|e| Error::Invalid(e.to_string()))?;
+                    let export = export.map_err(|source| InspectError::Invalid { source })?;
                     if export.kind == ComponentExternalKind::Instance {
                         names.exports.insert(export.name.name.to_string());
                     }

@@ -1,4 +1,4 @@
-//! Composes msgbridge's adapter halves around a messaging component.
+//! Composes msgbridge's adapters around a messaging component.
 //!
 //! A component written against `wasi:messaging@0.2.0-draft` runs on a host that serves only
 //! `wasmcloud:messaging@0.2.0` once it is wrapped in the *wasi-on-wasmcloud* halves, and a
@@ -10,8 +10,9 @@
 //! interfaces between the halves.
 //!
 //! ```no_run
+//! use msgbridge_compose::World;
 //! let guest = std::fs::read("worker.wasm")?;
-//! let adapted = msgbridge_compose::compose(&guest, msgbridge_compose::Target::Wasmcloud)?;
+//! let adapted = msgbridge_compose::compose(&guest, World::Wasmcloud)?;
 //! std::fs::write("worker.wasmcloud.wasm", adapted)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -20,20 +21,18 @@ mod client_name;
 mod error;
 mod graph;
 mod inspect;
-mod names;
 
-pub use client_name::MAX_CLIENT_NAME_LEN;
-pub use error::{Error, Shape};
+pub use error::{BoxError, ClientNameError, ComposeError, InspectError, PlanError, Shape};
 pub use inspect::{inspect, top_level_names, Inspection, InterfaceUse, TopLevelNames};
-pub use names::{Target, World};
+pub use msgbridge_worlds::{client_name::DEFAULT as DEFAULT_CLIENT_NAME, Direction, World};
 
-use msgbridge_adapters::{adapter, Direction, Role};
+use msgbridge_adapters::{adapter, Role};
 
 /// Options of [`compose_with`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComposeOptions {
-    /// The host world the result must run on.
-    pub target: Target,
+    /// The world of the host the result must run on.
+    pub target: World,
     /// The name the wasmcloud-on-wasi sender passes to `client.connect` (default
     /// `default`); ignored in the other direction, where the guest picks its own names.
     pub client_name: String,
@@ -41,7 +40,7 @@ pub struct ComposeOptions {
 
 impl ComposeOptions {
     /// Options for `target` with the default client name.
-    pub fn new(target: Target) -> Self {
+    pub fn new(target: World) -> Self {
         ComposeOptions {
             target,
             client_name: DEFAULT_CLIENT_NAME.to_string(),
@@ -49,16 +48,13 @@ impl ComposeOptions {
     }
 }
 
-/// The client name used unless one is chosen.
-pub const DEFAULT_CLIENT_NAME: &str = "default";
-
 /// Which halves a guest needs for a target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Plan {
     /// The guest's world.
     pub guest: World,
     /// The host's world.
-    pub target: Target,
+    pub target: World,
     /// Plug the sender half (the guest imports messaging interfaces).
     pub sender: bool,
     /// Plug the receiver half (the guest exports a messaging handler).
@@ -68,10 +64,7 @@ pub struct Plan {
 impl Plan {
     /// The adapter direction.
     pub fn direction(&self) -> Direction {
-        match self.guest {
-            World::Wasi => Direction::WasiOnWasmcloud,
-            World::Wasmcloud => Direction::WasmcloudOnWasi,
-        }
+        Direction::from_guest(self.guest)
     }
 
     /// File stems of the halves to plug, sender first.
@@ -88,10 +81,10 @@ impl Plan {
 }
 
 /// Decides which halves `inspection`'s guest needs to run on a `target` host.
-pub fn plan(inspection: &Inspection, target: Target) -> Result<Plan, Error> {
+pub fn plan(inspection: &Inspection, target: World) -> Result<Plan, PlanError> {
     let guest = inspection.world;
-    if guest.served_by() == target {
-        return Err(Error::AlreadyTargets {
+    if guest == target {
+        return Err(PlanError::AlreadyTargets {
             world: guest,
             target,
         });
@@ -103,25 +96,26 @@ pub fn plan(inspection: &Inspection, target: Target) -> Result<Plan, Error> {
         receiver: inspection
             .messaging_exports
             .iter()
-            .any(|e| e.name == guest.handler_interface()),
+            .any(|e| guest.interface(&e.name) == Some(guest.handler_interface())),
     })
 }
 
 /// Composes the adapters `guest` needs to run on a `target` host; see [`compose_with`].
-pub fn compose(guest: &[u8], target: Target) -> Result<Vec<u8>, Error> {
+pub fn compose(guest: &[u8], target: World) -> Result<Vec<u8>, ComposeError> {
     compose_with(guest, &ComposeOptions::new(target))
 }
 
 /// Inspects `guest`, plugs the halves its [`plan`] names, encodes and validates the
 /// composition, and checks its imports and exports.
-pub fn compose_with(guest: &[u8], options: &ComposeOptions) -> Result<Vec<u8>, Error> {
+pub fn compose_with(guest: &[u8], options: &ComposeOptions) -> Result<Vec<u8>, ComposeError> {
     let inspection = inspect(guest)?;
     let plan = plan(&inspection, options.target)?;
     let sender = if plan.sender {
         let half = adapter(plan.direction(), Role::Sender);
         Some(match plan.direction() {
             Direction::WasmcloudOnWasi => {
-                client_name::with_client_name(half.bytes, &options.client_name)?
+                client_name::with_client_name(half.bytes, &options.client_name)
+                    .map_err(ComposeError::ClientName)?
             }
             Direction::WasiOnWasmcloud => half.bytes.to_vec(),
         })

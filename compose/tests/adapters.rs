@@ -6,14 +6,13 @@ use std::collections::BTreeSet;
 
 use msgbridge_adapters::ADAPTERS;
 use msgbridge_compose::top_level_names;
+use msgbridge_worlds::{
+    WASI_INCOMING_HANDLER as WASI_HANDLER, WASI_PRODUCER, WASI_REQUEST_REPLY as WASI_RR,
+    WASI_TYPES, WASMCLOUD_CONSUMER as WC_CONSUMER, WASMCLOUD_HANDLER as WC_HANDLER,
+    WASMCLOUD_TYPES as WC_TYPES,
+};
 
-const WC_TYPES: &str = "wasmcloud:messaging/types@0.2.0";
-const WC_CONSUMER: &str = "wasmcloud:messaging/consumer@0.2.0";
-const WC_HANDLER: &str = "wasmcloud:messaging/handler@0.2.0";
-const WASI_TYPES: &str = "wasi:messaging/types@0.2.0-draft";
-const WASI_PRODUCER: &str = "wasi:messaging/producer@0.2.0-draft";
-const WASI_RR: &str = "wasi:messaging/request-reply@0.2.0-draft";
-const WASI_HANDLER: &str = "wasi:messaging/incoming-handler@0.2.0-draft";
+/// The private interfaces between the halves of a direction (`wit/msgbridge.wit`).
 const WASI_INBOUND: &str = "msgbridge:bridge/wasi-inbound@0.1.0";
 const WC_INBOUND: &str = "msgbridge:bridge/wasmcloud-inbound@0.1.0";
 

@@ -4,8 +4,10 @@
 use std::collections::BTreeSet;
 
 use msgbridge_compose::{
-    compose, compose_with, inspect, plan, top_level_names, ComposeOptions, Error, Target, World,
+    compose, compose_with, inspect, plan, top_level_names, ComposeError, ComposeOptions,
+    InspectError, PlanError, World,
 };
+use msgbridge_examples as examples;
 use msgbridge_test_artifacts as artifacts;
 
 fn messaging(names: &BTreeSet<String>) -> BTreeSet<String> {
@@ -67,13 +69,13 @@ fn inspect_finds_each_probes_world() {
 #[test]
 fn a_probe_gets_both_halves_and_a_sender_only_guest_only_the_sender() {
     let wasi = inspect(artifacts::WASI_PROBE).unwrap();
-    let p = plan(&wasi, Target::Wasmcloud).unwrap();
+    let p = plan(&wasi, World::Wasmcloud).unwrap();
     assert_eq!(
         p.halves(),
         ["wasi-on-wasmcloud-sender", "wasi-on-wasmcloud-receiver"]
     );
-    let http = inspect(artifacts::HTTP_API).unwrap();
-    let p = plan(&http, Target::Wasi).unwrap();
+    let http = inspect(examples::HTTP_API).unwrap();
+    let p = plan(&http, World::Wasi).unwrap();
     assert_eq!(p.halves(), ["wasmcloud-on-wasi-sender"]);
 }
 
@@ -81,7 +83,7 @@ fn a_probe_gets_both_halves_and_a_sender_only_guest_only_the_sender() {
 /// own other imports, and exports wasmCloud's handler; the private interface is gone.
 #[test]
 fn wasi_probe_for_wasmcloud_imports_only_wasmcloud_messaging() {
-    let composed = compose(artifacts::WASI_PROBE, Target::Wasmcloud).unwrap();
+    let composed = compose(artifacts::WASI_PROBE, World::Wasmcloud).unwrap();
     let guest = top_level_names(artifacts::WASI_PROBE).unwrap();
     let names = top_level_names(&composed).unwrap();
     assert_eq!(
@@ -102,7 +104,7 @@ fn wasi_probe_for_wasmcloud_imports_only_wasmcloud_messaging() {
 
 #[test]
 fn wasmcloud_probe_for_wasi_imports_only_wasi_messaging() {
-    let composed = compose(artifacts::WASMCLOUD_PROBE, Target::Wasi).unwrap();
+    let composed = compose(artifacts::WASMCLOUD_PROBE, World::Wasi).unwrap();
     let guest = top_level_names(artifacts::WASMCLOUD_PROBE).unwrap();
     let names = top_level_names(&composed).unwrap();
     assert_eq!(
@@ -123,9 +125,9 @@ fn wasmcloud_probe_for_wasi_imports_only_wasi_messaging() {
 
 #[test]
 fn http_api_keeps_its_http_export_and_config_free_imports() {
-    let composed = compose(artifacts::HTTP_API, Target::Wasi).unwrap();
+    let composed = compose(examples::HTTP_API, World::Wasi).unwrap();
     let names = top_level_names(&composed).unwrap();
-    let guest = top_level_names(artifacts::HTTP_API).unwrap();
+    let guest = top_level_names(examples::HTTP_API).unwrap();
     assert_eq!(non_messaging(&names.exports), non_messaging(&guest.exports));
     assert!(names
         .exports
@@ -136,14 +138,14 @@ fn http_api_keeps_its_http_export_and_config_free_imports() {
 
 #[test]
 fn leet_worker_keeps_its_config_import() {
-    let composed = compose(artifacts::LEET_WORKER, Target::Wasi).unwrap();
+    let composed = compose(examples::LEET_WORKER, World::Wasi).unwrap();
     let names = top_level_names(&composed).unwrap();
     assert!(names.imports.contains("wasi:config/store@0.2.0-rc.1"));
 }
 
 #[test]
 fn a_chosen_client_name_changes_only_the_sender() {
-    let mut options = ComposeOptions::new(Target::Wasi);
+    let mut options = ComposeOptions::new(World::Wasi);
     let default = compose_with(artifacts::WASMCLOUD_PROBE, &options).unwrap();
     options.client_name = "orders".into();
     let named = compose_with(artifacts::WASMCLOUD_PROBE, &options).unwrap();
@@ -157,22 +159,40 @@ fn a_chosen_client_name_changes_only_the_sender() {
 
 #[test]
 fn refusals_name_the_problem() {
-    let err = compose(b"hello", Target::Wasi).unwrap_err();
-    assert!(matches!(err, Error::NotWasm), "{err}");
+    let err = compose(b"hello", World::Wasi).unwrap_err();
+    assert!(
+        matches!(err, ComposeError::Inspect(InspectError::NotWasm)),
+        "{err}"
+    );
 
     let core = b"\0asm\x01\x00\x00\x00";
-    let err = compose(core, Target::Wasi).unwrap_err();
-    assert!(matches!(err, Error::CoreModule), "{err}");
+    let err = compose(core, World::Wasi).unwrap_err();
+    assert!(
+        matches!(err, ComposeError::Inspect(InspectError::CoreModule)),
+        "{err}"
+    );
     assert!(err.to_string().contains("wasm-tools component new"));
 
-    let err = compose(artifacts::WASI_PROBE, Target::Wasi).unwrap_err();
-    assert!(matches!(err, Error::AlreadyTargets { .. }), "{err}");
+    let err = compose(artifacts::WASI_PROBE, World::Wasi).unwrap_err();
+    assert!(
+        matches!(err, ComposeError::Plan(PlanError::AlreadyTargets { .. })),
+        "{err}"
+    );
     assert!(err.to_string().contains("--target wasmcloud"), "{err}");
 
     let mut truncated = artifacts::WASI_PROBE.to_vec();
     truncated.truncate(truncated.len() / 2);
-    let err = compose(&truncated, Target::Wasmcloud).unwrap_err();
-    assert!(matches!(err, Error::Invalid(_)), "{err}");
+    let err = compose(&truncated, World::Wasmcloud).unwrap_err();
+    assert!(
+        matches!(err, ComposeError::Inspect(InspectError::Invalid { .. })),
+        "{err}"
+    );
+    // The parser's own words come through as the source.
+    let chain = format!("{:#}", anyhow::Error::new(err));
+    assert!(
+        chain.starts_with("the input is not a valid component: "),
+        "{chain}"
+    );
 }
 
 #[test]
@@ -185,18 +205,46 @@ fn look_alike_texts_are_refused_by_name() {
         (shapes::OCTOBER_2024, Shape::October2024),
         (shapes::OMNIA_ASYNC, Shape::AsyncOmnia),
     ] {
-        let err = compose(&shape.component(), Target::Wasmcloud).unwrap_err();
+        let err = compose(&shape.component(), World::Wasmcloud).unwrap_err();
         match &err {
-            Error::UnsupportedShape { shape: found, .. } => {
+            ComposeError::Inspect(InspectError::UnsupportedShape { shape: found, .. }) => {
                 assert_eq!(*found, expected, "{}: {err}", shape.name)
             }
             other => panic!("{}: unexpected {other}", shape.name),
         }
     }
-    let err = compose(&shapes::WASMCLOUD_0_3_0.component(), Target::Wasi).unwrap_err();
-    assert!(matches!(err, Error::UnsupportedVersion { .. }), "{err}");
+    let err = compose(&shapes::WASMCLOUD_0_3_0.component(), World::Wasi).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ComposeError::Inspect(InspectError::UnsupportedVersion { .. })
+        ),
+        "{err}"
+    );
     assert!(err.to_string().contains("wasmCloud v1"), "{err}");
 
-    let err = compose(&shapes::NO_MESSAGING.component(), Target::Wasi).unwrap_err();
-    assert!(matches!(err, Error::NoMessaging { .. }), "{err}");
+    let err = compose(&shapes::NO_MESSAGING.component(), World::Wasi).unwrap_err();
+    assert!(
+        matches!(err, ComposeError::Inspect(InspectError::NoMessaging { .. })),
+        "{err}"
+    );
+}
+
+/// A guest whose messaging interface has the bridged names but another type cannot be
+/// wired to the adapter: the error names the interface, and its source chain says how the
+/// types differ (wac-graph's `ArgumentTypeMismatch` and its cause).
+#[test]
+fn a_type_mismatch_names_the_interface_and_keeps_wacs_reason() {
+    let guest = msgbridge_test_shapes::TYPE_MISMATCH.component();
+    let err = compose(&guest, World::Wasmcloud).unwrap_err();
+    assert!(matches!(err, ComposeError::Graph { .. }), "{err}");
+    let chain = format!("{:#}", anyhow::Error::new(err));
+    assert!(
+        chain.contains("wasi:messaging/producer@0.2.0-draft"),
+        "the message names the interface: {chain}"
+    );
+    assert!(
+        chain.matches(": ").count() >= 2,
+        "wac's reason and its cause are kept: {chain}"
+    );
 }

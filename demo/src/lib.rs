@@ -1,24 +1,24 @@
 //! The msgbridge demo: the wasmCloud docs' "task workers" scenario across messaging worlds.
 //!
-//! Three example components (built from `examples/` by `msgbridge-test-artifacts`):
+//! Three example components (built from `examples/` by `msgbridge-examples`):
 //! `http-api` and `leet-worker` speak `wasmcloud:messaging@0.2.0`, `reverse-worker` speaks
 //! `wasi:messaging@0.2.0-draft`. The demo runs them twice on the reference host: on a host
 //! that serves only wasmCloud's world (as wasmCloud v2 does), with the wasi worker adapted,
 //! and on a host that serves only the wasi world, with the two wasmCloud components adapted.
 //! Each time it sends `POST /task` for both workers and prints request and reply.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::Write;
+use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use bytes::Bytes;
-use msgbridge_compose::{inspect, plan, Inspection, Target};
+use http_body_util::{BodyExt, Full};
+use msgbridge_compose::{inspect, plan, Inspection, World};
+use msgbridge_examples as examples;
 use msgbridge_host::{
-    Broker, ComponentSpec, Host, HostConfig, InProcessBroker, NatsBroker, Worlds,
+    Broker, ComponentSpec, Host, HostConfig, Hosted, InProcessBroker, NatsBroker,
 };
-use msgbridge_test_artifacts as artifacts;
 
 /// One example component.
 struct Example {
@@ -30,17 +30,17 @@ struct Example {
 const EXAMPLES: [Example; 3] = [
     Example {
         name: "http-api",
-        bytes: artifacts::HTTP_API,
+        bytes: examples::HTTP_API,
         subscription: None,
     },
     Example {
         name: "leet-worker",
-        bytes: artifacts::LEET_WORKER,
+        bytes: examples::LEET_WORKER,
         subscription: Some("tasks.leet"),
     },
     Example {
         name: "reverse-worker",
-        bytes: artifacts::REVERSE_WORKER,
+        bytes: examples::REVERSE_WORKER,
         subscription: Some("tasks.reverse"),
     },
 ];
@@ -61,7 +61,7 @@ pub async fn run(out: &mut (dyn Write + Send), nats_url: Option<&str>) -> Result
         writeln!(out, "  {:<15} speaks {}", example.name, inspection.world)?;
         inspections.push(inspection);
     }
-    for target in [Target::Wasmcloud, Target::Wasi] {
+    for target in [World::Wasmcloud, World::Wasi] {
         writeln!(out)?;
         let broker: Arc<dyn Broker> = match nats_url {
             Some(url) => Arc::new(
@@ -71,14 +71,11 @@ pub async fn run(out: &mut (dyn Write + Send), nats_url: Option<&str>) -> Result
             ),
             None => Arc::new(InProcessBroker::new()),
         };
-        let worlds = match target {
-            Target::Wasmcloud => Worlds::Wasmcloud,
-            Target::Wasi => Worlds::Wasi,
-        };
+        let hosted = Hosted::Only(target);
         writeln!(
             out,
             "host serving only {} ({} broker)",
-            target.world(),
+            target,
             if nats_url.is_some() {
                 "NATS"
             } else {
@@ -86,7 +83,7 @@ pub async fn run(out: &mut (dyn Write + Send), nats_url: Option<&str>) -> Result
             }
         )?;
         let config = HostConfig::new(broker)?
-            .with_worlds(worlds)
+            .with_hosted(hosted)
             .with_http("127.0.0.1:0".parse()?);
         let host = Host::start(config).await?;
         for (example, inspection) in EXAMPLES.iter().zip(&inspections) {
@@ -102,9 +99,7 @@ pub async fn run(out: &mut (dyn Write + Send), nats_url: Option<&str>) -> Result
         let addr = host.http_addr().context("host serves no HTTP")?;
         for (worker, payload) in TASKS {
             let body = format!(r#"{{"worker":"{worker}","payload":"{payload}"}}"#);
-            let request = body.clone();
-            let (status, reply) =
-                tokio::task::spawn_blocking(move || http_post(addr, "/task", &request)).await??;
+            let (status, reply) = http_post(addr, "/task", &body).await?;
             writeln!(out, "  POST /task {body:<45} -> {status} {reply}")?;
         }
         host.stop();
@@ -117,9 +112,9 @@ fn prepare(
     out: &mut (dyn Write + Send),
     example: &Example,
     inspection: &Inspection,
-    target: Target,
+    target: World,
 ) -> Result<Bytes> {
-    if inspection.world == target.world() {
+    if inspection.world == target {
         writeln!(out, "  {:<15} runs as it is", example.name)?;
         return Ok(Bytes::from_static(example.bytes));
     }
@@ -127,56 +122,35 @@ fn prepare(
     let composed = msgbridge_compose::compose(example.bytes, target)?;
     writeln!(
         out,
-        "  {:<15} composed for {target}: {halves} ({} -> {} bytes)",
+        "  {:<15} composed for {}: {halves} ({} -> {} bytes)",
         example.name,
+        target.name(),
         example.bytes.len(),
         composed.len()
     )?;
     Ok(Bytes::from(composed))
 }
 
-/// A minimal HTTP/1.1 POST over loopback; returns the status code and body.
-pub fn http_post(addr: SocketAddr, path: &str, body: &str) -> Result<(u16, String)> {
-    let mut stream = TcpStream::connect(addr).with_context(|| format!("connecting to {addr}"))?;
-    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
-    write!(
-        stream,
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )?;
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response)?;
-    let response = String::from_utf8_lossy(&response).into_owned();
-    let Some((head, rest)) = response.split_once("\r\n\r\n") else {
-        bail!("malformed HTTP response: {response:?}");
-    };
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .with_context(|| format!("no status in {head:?}"))?;
-    let body = if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        dechunk(rest)?
-    } else {
-        rest.to_string()
-    };
-    Ok((status, body))
-}
-
-fn dechunk(mut rest: &str) -> Result<String> {
-    let mut body = String::new();
-    while let Some((size, tail)) = rest.split_once("\r\n") {
-        let size = usize::from_str_radix(size.trim(), 16).context("bad chunk size")?;
-        if size == 0 {
-            break;
-        }
-        let chunk = tail.get(..size).context("truncated chunk")?;
-        body.push_str(chunk);
-        rest = tail.get(size + 2..).unwrap_or_default();
-    }
-    Ok(body)
+/// `POST path` with a JSON `body` to `addr`, over a fresh connection; returns the status
+/// code and the body.
+pub async fn http_post(addr: SocketAddr, path: &str, body: &str) -> Result<(u16, String)> {
+    let stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .with_context(|| format!("connecting to {addr}"))?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .with_context(|| format!("HTTP handshake with {addr}"))?;
+    tokio::spawn(connection);
+    let request = hyper::Request::post(path)
+        .header(hyper::header::HOST, addr.to_string())
+        .header(hyper::header::CONTENT_TYPE, "application/json")
+        .body(Full::new(Bytes::from(body.to_string())))?;
+    let response = sender
+        .send_request(request)
+        .await
+        .with_context(|| format!("POST {path} to {addr}"))?;
+    let status = response.status().as_u16();
+    let body = response.into_body().collect().await?.to_bytes();
+    Ok((status, String::from_utf8_lossy(&body).into_owned()))
 }

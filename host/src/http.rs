@@ -16,14 +16,17 @@ use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 use wasmtime_wasi_http::WasiHttpView;
 
-use crate::host::Loaded;
+use crate::component::Loaded;
 use crate::state::HostState;
 use crate::Broker;
 
 /// The component that answers HTTP requests, once one is loaded.
 pub(crate) struct HttpRoute {
+    /// The component.
     pub(crate) component: Arc<Loaded>,
+    /// Its HTTP handler.
     pub(crate) pre: ProxyPre<HostState>,
+    /// The broker its instances use.
     pub(crate) broker: Arc<dyn Broker>,
 }
 

@@ -2,17 +2,17 @@
 //! compiled components.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 use wasmtime::component::Component;
 use wasmtime::{Config, Engine};
 
-use crate::HostError;
+use crate::{CompileError, RuntimeError};
 
-/// A wasmtime [`Engine`] plus a cache of compiled [`Component`]s keyed by a hash of their
-/// bytes, so each distinct component is compiled once however many hosts load it.
+/// A wasmtime [`Engine`] plus a cache of compiled [`Component`]s keyed by the SHA-256 of
+/// their bytes, so each distinct component is compiled once however many hosts load it.
 ///
 /// Cloning is cheap and shares the engine and the cache. [`Runtime::shared`] gives one
 /// runtime per process, which tests use so that each fixture is compiled once per test
@@ -22,8 +22,8 @@ pub struct Runtime {
     inner: Arc<RuntimeInner>,
 }
 
-/// A component's cache key: a hash of its bytes and their length.
-type Key = (u64, usize);
+/// A component's cache key: the SHA-256 of its bytes (the engine is the runtime's own).
+type Key = [u8; 32];
 
 /// One compilation, done once and shared by everyone who asks for it.
 type Slot = Arc<OnceCell<Component>>;
@@ -43,7 +43,7 @@ impl Runtime {
     /// A new runtime with msgbridge's engine settings. Wasmtime's on-disk compilation
     /// cache is used when its default configuration can be loaded (it lives in the user's
     /// cache directory); otherwise compiled code is only cached in memory.
-    pub fn new() -> Result<Self, HostError> {
+    pub fn new() -> Result<Self, RuntimeError> {
         let mut config = Config::new();
         config.wasm_component_model(true);
         match wasmtime::Cache::from_file(None) {
@@ -56,8 +56,9 @@ impl Runtime {
     }
 
     /// A new runtime with an engine built from `config`.
-    pub fn with_config(config: &Config) -> Result<Self, HostError> {
-        let engine = Engine::new(config).map_err(|e| HostError::Engine(format!("{e:#}")))?;
+    pub fn with_config(config: &Config) -> Result<Self, RuntimeError> {
+        let engine =
+            Engine::new(config).map_err(|e| RuntimeError::Engine(e.into_boxed_dyn_error()))?;
         Ok(Runtime {
             inner: Arc::new(RuntimeInner {
                 engine,
@@ -67,9 +68,12 @@ impl Runtime {
     }
 
     /// The process-wide runtime, made by [`Runtime::new`] on first use.
-    pub fn shared() -> Result<Self, HostError> {
-        static SHARED: OnceLock<Result<Runtime, HostError>> = OnceLock::new();
-        SHARED.get_or_init(Runtime::new).clone()
+    pub fn shared() -> Result<Self, RuntimeError> {
+        static SHARED: OnceLock<Result<Runtime, Arc<RuntimeError>>> = OnceLock::new();
+        SHARED
+            .get_or_init(|| Runtime::new().map_err(Arc::new))
+            .clone()
+            .map_err(RuntimeError::Shared)
     }
 
     /// The wasmtime engine.
@@ -80,10 +84,8 @@ impl Runtime {
     /// Compiles `wasm` (a component binary), or returns the compilation cached for the same
     /// bytes. Compilation runs on a blocking thread; concurrent calls for the same bytes
     /// wait for one compilation.
-    pub async fn compile(&self, wasm: &[u8]) -> Result<Component, HostError> {
-        let mut hasher = DefaultHasher::new();
-        wasm.hash(&mut hasher);
-        let key = (hasher.finish(), wasm.len());
+    pub async fn compile(&self, wasm: &[u8]) -> Result<Component, CompileError> {
+        let key: Key = Sha256::digest(wasm).into();
         let cell = {
             let mut compiled = self
                 .inner
@@ -97,8 +99,8 @@ impl Runtime {
             let wasm = wasm.to_vec();
             tokio::task::spawn_blocking(move || Component::new(&engine, &wasm))
                 .await
-                .map_err(|e| HostError::Compile(format!("compilation task failed: {e}")))?
-                .map_err(|e| HostError::Compile(format!("{e:#}")))
+                .map_err(CompileError::Task)?
+                .map_err(|e| CompileError::Wasmtime(e.into_boxed_dyn_error()))
         })
         .await
         .cloned()

@@ -68,6 +68,18 @@ pub struct RequestOptions {
     expected_replies: Option<u32>,
 }
 
+/// A wasi `error` in words, as msgbridge's adapters word it (`mapping::WasiError`'s text):
+/// what the host logs when a wasi handler fails.
+pub(crate) fn describe_error(error: Error) -> String {
+    let plain = match error {
+        Error::Timeout => msgbridge_mapping::WasiError::Timeout,
+        Error::Connection(s) => msgbridge_mapping::WasiError::Connection(s),
+        Error::PermissionDenied(s) => msgbridge_mapping::WasiError::PermissionDenied(s),
+        Error::Other(s) => msgbridge_mapping::WasiError::Other(s),
+    };
+    plain.to_string()
+}
+
 /// The `error` variant for a broker failure.
 fn wasi_error(e: BrokerError) -> Error {
     match e {

@@ -27,6 +27,8 @@ pub const WASMCLOUD_ON_WASI_SENDER: &[u8] =
 pub const WASMCLOUD_ON_WASI_RECEIVER: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/wasmcloud-on-wasi-receiver.wasm"));
 
+pub use msgbridge_worlds::Direction;
+
 /// Which half of a direction an adapter is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -34,15 +36,6 @@ pub enum Role {
     Sender,
     /// Wraps the guest's handler export.
     Receiver,
-}
-
-/// Which way an adapter translates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// A wasi:messaging guest on a wasmcloud:messaging host.
-    WasiOnWasmcloud,
-    /// A wasmcloud:messaging guest on a wasi:messaging host.
-    WasmcloudOnWasi,
 }
 
 /// One adapter half.

@@ -70,11 +70,11 @@ impl MessageRep {
     }
 }
 
-/// A `request-options`.
+/// A `request-options`. Only the timeout crosses: wasmCloud's `request` returns exactly one
+/// reply, which satisfies any `expected-replies` of one or more (see docs/mapping.md).
 #[derive(Default)]
 struct OptionsRep {
     timeout_ms: Cell<Option<u32>>,
-    expected_replies: Cell<Option<u32>>,
 }
 
 fn to_wasi_error(text: String) -> Error {
@@ -214,8 +214,8 @@ impl request_reply::GuestRequestOptions for OptionsRep {
         self.timeout_ms.set(Some(timeout_ms));
     }
 
-    fn set_expected_replies(&self, expected_replies: u32) {
-        self.expected_replies.set(Some(expected_replies));
+    fn set_expected_replies(&self, _expected_replies: u32) {
+        // Nothing to keep: see `OptionsRep`.
     }
 }
 

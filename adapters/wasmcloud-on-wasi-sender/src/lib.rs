@@ -6,12 +6,13 @@
 //! message being handled: a guest's publish to the reply subject it was handed becomes a
 //! wasi `reply` on that message.
 //!
-//! The client name it connects with is kept in [`CLIENT_NAME_SLOT`], which
+//! The client name it connects with is kept in `CLIENT_NAME_SLOT`, which
 //! `msgbridge-compose` rewrites at compose time; this adds no import the host may lack.
 
 use std::cell::{Cell, RefCell};
 
 use msgbridge_mapping as mapping;
+use msgbridge_worlds::client_name;
 
 wit_bindgen::generate!({
     path: "../../wit",
@@ -31,40 +32,24 @@ struct Sender;
 
 export!(Sender);
 
-/// Where the `client.connect` name lives: a 32-byte marker, one length byte, then up to 95
-/// bytes of UTF-8 name. `msgbridge-compose` finds the marker in the built component and
-/// rewrites the length and name; the default is `default`.
+/// Where the `client.connect` name lives, laid out as `msgbridge_worlds::client_name`
+/// says: `msgbridge-compose` finds the marker in the built component and rewrites the name;
+/// the default is `default`.
 #[used]
-static CLIENT_NAME_SLOT: [u8; 128] = client_name_slot(b"default");
-
-/// Marker that begins [`CLIENT_NAME_SLOT`]; `msgbridge-compose` has the same constant.
-const CLIENT_NAME_MARKER: &[u8; 32] = b"msgbridge:client-name-slot:v1:\0\0";
-
-const fn client_name_slot(name: &[u8]) -> [u8; 128] {
-    let mut slot = [0u8; 128];
-    let mut i = 0;
-    while i < 32 {
-        slot[i] = CLIENT_NAME_MARKER[i];
-        i += 1;
-    }
-    slot[32] = name.len() as u8;
-    let mut j = 0;
-    while j < name.len() {
-        slot[33 + j] = name[j];
-        j += 1;
-    }
-    slot
-}
+static CLIENT_NAME_SLOT: [u8; client_name::SLOT_LEN] =
+    client_name::slot(client_name::DEFAULT.as_bytes());
 
 /// Reads the client name from [`CLIENT_NAME_SLOT`]. Volatile reads keep the compiler from
 /// folding the default name into the code, so that rewriting the data takes effect.
 fn client_name() -> String {
     let base = CLIENT_NAME_SLOT.as_ptr();
-    // SAFETY: every offset read is inside the 128-byte static.
+    let mut name = [0u8; client_name::MAX_LEN];
+    // SAFETY: `read` asks only for offsets inside the slot.
     let read = |i: usize| unsafe { core::ptr::read_volatile(base.add(i)) };
-    let len = usize::from(read(32)).min(95);
-    let bytes: Vec<u8> = (0..len).map(|i| read(33 + i)).collect();
-    String::from_utf8(bytes).unwrap_or_else(|_| "default".to_string())
+    match client_name::read(read, &mut name) {
+        Some(len) => String::from_utf8_lossy(&name[..len]).into_owned(),
+        None => client_name::DEFAULT.to_string(),
+    }
 }
 
 /// The message being handled, lent by the receiver, and the reply subject it was given.

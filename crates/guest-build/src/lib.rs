@@ -93,3 +93,65 @@ pub fn main_or_exit(run: impl FnOnce() -> Result<(), String>) {
 pub fn env(name: &str) -> Result<String, String> {
     std::env::var(name).map_err(|_| format!("{name} is not set"))
 }
+
+/// A workspace of guest components: its directory relative to the calling crate, its
+/// members, and which members are components (the others are libraries).
+pub struct GuestWorkspace {
+    /// Directory of the workspace, relative to the calling crate's manifest directory.
+    pub dir: &'static str,
+    /// Every member (for `rerun-if-changed`).
+    pub members: &'static [&'static str],
+    /// The members that build a component.
+    pub components: &'static [&'static str],
+}
+
+/// Builds `workspace` for `target` into a target directory under `OUT_DIR`, and for each
+/// component sets `MSGBRIDGE_ARTIFACT_<NAME>` (upper-case, `_` for `-`) to the absolute path
+/// of its `.wasm` file, for the calling crate's `include_bytes!`.
+pub fn build_components(workspace: &GuestWorkspace, target: &str) -> Result<(), String> {
+    let manifest_dir = PathBuf::from(env("CARGO_MANIFEST_DIR")?);
+    let out_dir = PathBuf::from(env("OUT_DIR")?);
+    let dir = Path::new(workspace.dir);
+    rerun_if_changed(&dir.join("Cargo.toml"));
+    rerun_if_changed(&dir.join("Cargo.lock"));
+    for member in workspace.members {
+        rerun_if_changed(&dir.join(member).join("Cargo.toml"));
+        rerun_if_changed(&dir.join(member).join("src"));
+    }
+    check_target_installed(target)?;
+    let release = build_workspace(&manifest_dir.join(dir), target, &out_dir.join("guests"))?;
+    for component in workspace.components {
+        let wasm = release.join(format!("{}.wasm", component.replace('-', "_")));
+        if !wasm.is_file() {
+            return Err(format!(
+                "building {} did not produce {}",
+                workspace.dir,
+                wasm.display()
+            ));
+        }
+        let var = component.replace('-', "_").to_uppercase();
+        println!(
+            "cargo:rustc-env=MSGBRIDGE_ARTIFACT_{var}={}",
+            wasm.display()
+        );
+    }
+    Ok(())
+}
+
+/// Fails with instructions when the standard library for `target` is not installed.
+pub fn check_target_installed(target: &str) -> Result<(), String> {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
+    let output = Command::new(&rustc)
+        .args(["--print", "target-libdir", "--target", target])
+        .output()
+        .map_err(|e| format!("could not run {rustc}: {e}"))?;
+    let libdir = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    if output.status.success() && libdir.is_dir() {
+        return Ok(());
+    }
+    Err(format!(
+        "the Rust target {target} is not installed (no standard library at {}); \
+         run `rustup target add {target}`",
+        libdir.display()
+    ))
+}

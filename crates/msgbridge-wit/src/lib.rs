@@ -4,9 +4,10 @@
 //! produces) and msgbridge's own package, with the adapter worlds and the private interfaces
 //! between adapter halves, in `wit/msgbridge.wit`. This crate embeds those texts so that
 //! tools (the composer's shape checks, the host) parse the same WIT the adapters were built
-//! from, and provides [`structural_differences`], which CI uses to prove the bridged
-//! packages have exactly the names and signatures of the upstream texts while their doc
-//! comments are msgbridge's own.
+//! from, and provides [`structural_differences`] and [`copied_doc_lines`], with which CI
+//! (`msgbridge-wit-check ../shared/wit-reference`) proves the bridged packages have exactly
+//! the names and signatures of the upstream texts while their doc comments are msgbridge's
+//! own.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -75,9 +76,6 @@ pub const MSGBRIDGE: EmbeddedPackage = EmbeddedPackage {
     dir: "msgbridge",
     files: &[wit_file!("msgbridge.wit")],
 };
-
-/// Name of the package holding the private interfaces between adapter halves.
-pub const PRIVATE_PACKAGE: &str = "msgbridge:bridge";
 
 fn push_embedded(resolve: &mut Resolve, package: &EmbeddedPackage) -> Result<PackageId, WitError> {
     let mut map = SourceMap::new();
@@ -238,6 +236,14 @@ fn canonical_items(dir: &Path) -> Result<BTreeSet<String>, WitError> {
 /// The first line of an item (`interface types {`), which names it.
 fn item_key(item: &str) -> &str {
     item.lines().next().unwrap_or_default()
+}
+
+/// The doc-comment lines of `ours` that also appear in `reference`: msgbridge's packages
+/// must be documented in its own words, not the upstream text.
+pub fn copied_doc_lines(ours: &Path, reference: &Path) -> Result<Vec<String>, WitError> {
+    let ours = doc_lines(ours)?;
+    let upstream = doc_lines(reference)?;
+    Ok(ours.intersection(&upstream).cloned().collect())
 }
 
 /// Doc-comment lines (`///`) of every `.wit` file under `dir`, trimmed, for checking that

@@ -1,10 +1,8 @@
-//! The reference host's tests, in one binary so each fixture is compiled once (the
-//! process-wide [`msgbridge_host::Runtime::shared`] cache).
-//!
-//! Every messaging scenario runs for each world natively and on both brokers: in process and
-//! on a `nats-server` the test starts on a free loopback port.
+//! The reference host's own tests, in one binary so each fixture is compiled once (the
+//! process-wide [`msgbridge_host::Runtime::shared`] cache): what loading a component checks,
+//! what the host logs, and HTTP before any component serves it. Messaging behaviour is
+//! tested by the scenario runner (`tests/conformance` over `tests/cases`).
 
-mod common;
 mod http;
-mod messaging;
-mod worlds;
+mod loading;
+mod logs;

@@ -1,9 +1,6 @@
-//! The guest components msgbridge's tests and examples run, built from source for
-//! `wasm32-wasip2` by this crate's build script.
-//!
-//! - The probes of `tests/components/PROTOCOL.md`: [`WASI_PROBE`] and [`WASMCLOUD_PROBE`].
-//! - The examples of `examples/` (the wasmCloud docs' seed scenario): [`HTTP_API`],
-//!   [`LEET_WORKER`] and [`REVERSE_WORKER`].
+//! The probe guests msgbridge's tests run (`tests/components/PROTOCOL.md`), built from
+//! source for `wasm32-wasip2` by this crate's build script: [`WASI_PROBE`] and
+//! [`WASMCLOUD_PROBE`]. The example components are in `msgbridge-examples`.
 //!
 //! Each component is available as bytes (`NAME`) and as the absolute path of the built file
 //! (`NAME_PATH`), for tests that pass files to the `msgbridge` command. Building needs the
@@ -22,27 +19,10 @@ pub const WASMCLOUD_PROBE: &[u8] = include_bytes!(env!("MSGBRIDGE_ARTIFACT_WASMC
 /// Absolute path of the file holding [`WASMCLOUD_PROBE`].
 pub const WASMCLOUD_PROBE_PATH: &str = env!("MSGBRIDGE_ARTIFACT_WASMCLOUD_PROBE");
 
-/// `http-api` example: exports `wasi:http/incoming-handler@0.2.x`, imports
-/// `wasmcloud:messaging/consumer@0.2.0`; `POST /task` requests `tasks.<worker>`.
-pub const HTTP_API: &[u8] = include_bytes!(env!("MSGBRIDGE_ARTIFACT_HTTP_API"));
-/// Absolute path of the file holding [`HTTP_API`].
-pub const HTTP_API_PATH: &str = env!("MSGBRIDGE_ARTIFACT_HTTP_API");
-
-/// `leet-worker` example: a `wasmcloud:messaging@0.2.0` worker (also importing
-/// `wasi:config/store@0.2.0-rc.1`) answering `Hello World` with `H3110 W0r1d`.
-pub const LEET_WORKER: &[u8] = include_bytes!(env!("MSGBRIDGE_ARTIFACT_LEET_WORKER"));
-/// Absolute path of the file holding [`LEET_WORKER`].
-pub const LEET_WORKER_PATH: &str = env!("MSGBRIDGE_ARTIFACT_LEET_WORKER");
-
-/// `reverse-worker` example: a `wasi:messaging@0.2.0-draft` worker answering with the
-/// payload reversed.
-pub const REVERSE_WORKER: &[u8] = include_bytes!(env!("MSGBRIDGE_ARTIFACT_REVERSE_WORKER"));
-/// Absolute path of the file holding [`REVERSE_WORKER`].
-pub const REVERSE_WORKER_PATH: &str = env!("MSGBRIDGE_ARTIFACT_REVERSE_WORKER");
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use msgbridge_worlds::World;
     use wasmparser::{Validator, WasmFeatures};
 
     /// The preamble of a component binary: `\0asm` and the component version/layer.
@@ -61,9 +41,6 @@ mod tests {
     const ALL: &[(&str, &[u8], &str)] = &[
         ("wasi-probe", WASI_PROBE, WASI_PROBE_PATH),
         ("wasmcloud-probe", WASMCLOUD_PROBE, WASMCLOUD_PROBE_PATH),
-        ("http-api", HTTP_API, HTTP_API_PATH),
-        ("leet-worker", LEET_WORKER, LEET_WORKER_PATH),
-        ("reverse-worker", REVERSE_WORKER, REVERSE_WORKER_PATH),
     ];
 
     /// The names of a component's top-level imports and (instance) exports, sorted.
@@ -120,12 +97,8 @@ mod tests {
         assert_world(
             "wasi-probe",
             WASI_PROBE,
-            &[
-                "wasi:messaging/types@0.2.0-draft",
-                "wasi:messaging/producer@0.2.0-draft",
-                "wasi:messaging/request-reply@0.2.0-draft",
-            ],
-            &["wasi:messaging/incoming-handler@0.2.0-draft"],
+            World::Wasi.guest_imports(),
+            &[World::Wasi.handler_interface()],
         );
     }
 
@@ -134,45 +107,8 @@ mod tests {
         assert_world(
             "wasmcloud-probe",
             WASMCLOUD_PROBE,
-            &[
-                "wasmcloud:messaging/types@0.2.0",
-                "wasmcloud:messaging/consumer@0.2.0",
-            ],
-            &["wasmcloud:messaging/handler@0.2.0"],
-        );
-    }
-
-    #[test]
-    fn examples_worlds() {
-        let (imports, exports) = world_of(HTTP_API);
-        assert!(imports
-            .iter()
-            .any(|i| i == "wasmcloud:messaging/consumer@0.2.0"));
-        assert!(!imports.iter().any(|i| i.starts_with("wasi:messaging/")));
-        assert_eq!(exports.len(), 1, "http-api exports {exports:?}");
-        assert!(
-            exports[0].starts_with("wasi:http/incoming-handler@0.2."),
-            "http-api exports {exports:?}"
-        );
-
-        assert_world(
-            "leet-worker",
-            LEET_WORKER,
-            &[
-                "wasmcloud:messaging/types@0.2.0",
-                "wasmcloud:messaging/consumer@0.2.0",
-                "wasi:config/store@0.2.0-rc.1",
-            ],
-            &["wasmcloud:messaging/handler@0.2.0"],
-        );
-        assert_world(
-            "reverse-worker",
-            REVERSE_WORKER,
-            &[
-                "wasi:messaging/types@0.2.0-draft",
-                "wasi:messaging/request-reply@0.2.0-draft",
-            ],
-            &["wasi:messaging/incoming-handler@0.2.0-draft"],
+            World::Wasmcloud.guest_imports(),
+            &[World::Wasmcloud.handler_interface()],
         );
     }
 }

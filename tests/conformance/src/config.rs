@@ -1,70 +1,15 @@
-//! The configurations of the matrix: which guest runs, natively or adapted, on which host.
+//! The configurations of the matrix: which guest runs, in which form, on which host.
 
-use std::str::FromStr;
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
-use msgbridge_compose::Target;
-use msgbridge_host::Worlds;
+use bytes::Bytes;
+use msgbridge_worlds::{Direction, World};
 
-/// A messaging world a guest speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum GuestWorld {
-    /// `wasi:messaging@0.2.0-draft`.
-    Wasi,
-    /// `wasmcloud:messaging@0.2.0`.
-    Wasmcloud,
-}
+use crate::case::Artifact;
+use crate::RunError;
 
-impl GuestWorld {
-    /// Both worlds.
-    pub const ALL: [GuestWorld; 2] = [GuestWorld::Wasi, GuestWorld::Wasmcloud];
-
-    /// `wasi` or `wasmcloud`.
-    pub fn name(self) -> &'static str {
-        match self {
-            GuestWorld::Wasi => "wasi",
-            GuestWorld::Wasmcloud => "wasmcloud",
-        }
-    }
-
-    /// The other world.
-    pub fn other(self) -> GuestWorld {
-        match self {
-            GuestWorld::Wasi => GuestWorld::Wasmcloud,
-            GuestWorld::Wasmcloud => GuestWorld::Wasi,
-        }
-    }
-
-    /// A host serving only this world.
-    pub fn only(self) -> Worlds {
-        match self {
-            GuestWorld::Wasi => Worlds::Wasi,
-            GuestWorld::Wasmcloud => Worlds::Wasmcloud,
-        }
-    }
-
-    /// The composition target of a host serving this world.
-    pub fn target(self) -> Target {
-        match self {
-            GuestWorld::Wasi => Target::Wasi,
-            GuestWorld::Wasmcloud => Target::Wasmcloud,
-        }
-    }
-}
-
-impl FromStr for GuestWorld {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "wasi" => Ok(GuestWorld::Wasi),
-            "wasmcloud" => Ok(GuestWorld::Wasmcloud),
-            other => Err(format!("unknown guest world {other:?}")),
-        }
-    }
-}
-
-/// A guest component the suite runs.
+/// A probe the suite runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Guest {
     /// The Rust `wasi-probe`.
@@ -77,10 +22,10 @@ pub enum Guest {
 
 impl Guest {
     /// Its messaging world.
-    pub fn world(self) -> GuestWorld {
+    pub fn world(self) -> World {
         match self {
-            Guest::RustWasi => GuestWorld::Wasi,
-            Guest::RustWasmcloud | Guest::JsWasmcloud => GuestWorld::Wasmcloud,
+            Guest::RustWasi => World::Wasi,
+            Guest::RustWasmcloud | Guest::JsWasmcloud => World::Wasmcloud,
         }
     }
 
@@ -94,99 +39,145 @@ impl Guest {
     }
 
     /// Its component bytes.
-    pub fn native_bytes(self) -> &'static [u8] {
+    pub fn bytes(self) -> &'static [u8] {
         match self {
             Guest::RustWasi => msgbridge_test_artifacts::WASI_PROBE,
             Guest::RustWasmcloud => msgbridge_test_artifacts::WASMCLOUD_PROBE,
             Guest::JsWasmcloud => msgbridge_test_js_artifacts::JS_WASMCLOUD_PROBE,
         }
     }
+}
 
-    /// Its bytes composed for a host of the other world, composed once per process.
-    pub fn adapted_bytes(self) -> Result<&'static [u8], crate::RunError> {
-        static WASI: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
-        static WASMCLOUD: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
-        static JS_WASMCLOUD: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
-        let cell = match self {
-            Guest::RustWasi => &WASI,
-            Guest::RustWasmcloud => &WASMCLOUD,
-            Guest::JsWasmcloud => &JS_WASMCLOUD,
-        };
-        cell.get_or_init(|| {
-            msgbridge_compose::compose(self.native_bytes(), self.world().other().target())
-                .map_err(|e| e.to_string())
-        })
-        .as_deref()
-        .map_err(|e| crate::RunError::Compose(e.clone()))
+/// How a component of the other world is made to run on the host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Form {
+    /// As it is (the host serves its world).
+    Native,
+    /// `msgbridge compose --portable`: the two halves composed with wac-graph.
+    Portable,
+    /// `wac plug` (wac-cli) with the halves `msgbridge adapters` writes.
+    WacPlug,
+    /// `wac compose` (wac-cli) with the files in `wac/` and the halves.
+    WacCompose,
+}
+
+impl Form {
+    /// How it is made, for the matrix.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Form::Native => "native",
+            Form::Portable => "composed `msgbridge compose`",
+            Form::WacPlug => "composed with `wac plug` and the halves",
+            Form::WacCompose => "composed with `wac compose` and `wac/*.wac`",
+        }
     }
 }
 
 /// One column of the matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Configuration {
-    /// Short id, used in the matrix and in `not_applicable`.
+    /// Short id, used in the matrix and in case files.
     pub id: &'static str,
-    /// The guest under test.
+    /// The probe under test.
     pub guest: Guest,
-    /// Whether the guest is composed for a host of the other world.
-    pub adapted: bool,
-    /// In a cross-world pair, the native guest (of the host's world) that plays the
+    /// How it runs.
+    pub form: Form,
+    /// In a cross-world pair, the native probe (of the host's world) that plays the
     /// harness's repliers.
     pub peer: Option<Guest>,
-    /// The configuration whose runs this one must equal (after documented losses, when
-    /// adapted; exactly, when native); `None` for a configuration checked against the case
-    /// files only.
+    /// The configuration whose runs this one must equal (after the declared losses, when
+    /// adapted; exactly, when native); `None` for one checked against the case files only.
     pub reference: Option<&'static str>,
 }
 
 impl Configuration {
+    /// Whether the probe is adapted.
+    pub fn adapted(&self) -> bool {
+        self.form != Form::Native
+    }
+
     /// The world the host serves (only that one).
-    pub fn host_world(&self) -> GuestWorld {
-        if self.adapted {
+    pub fn host_world(&self) -> World {
+        if self.adapted() {
             self.guest.world().other()
         } else {
             self.guest.world()
         }
     }
 
-    /// The bytes of the component under test.
-    pub fn guest_bytes(&self) -> Result<&'static [u8], crate::RunError> {
-        if self.adapted {
-            self.guest.adapted_bytes()
-        } else {
-            Ok(self.guest.native_bytes())
-        }
+    /// The adapter direction, when adapted.
+    pub fn direction(&self) -> Option<Direction> {
+        self.adapted()
+            .then(|| Direction::from_guest(self.guest.world()))
     }
 
-    /// The adapter direction, when adapted.
-    pub fn direction(&self) -> Option<crate::observe::Direction> {
-        self.adapted.then(|| match self.guest.world() {
-            GuestWorld::Wasi => crate::observe::Direction::WasiOnWasmcloud,
-            GuestWorld::Wasmcloud => crate::observe::Direction::WasmcloudOnWasi,
-        })
+    /// The bytes `artifact` runs with on this configuration's host: the probe in the
+    /// configuration's form; an example as it is when it speaks the host's world, else
+    /// composed in the configuration's form (native configurations use msgbridge's default
+    /// composition).
+    pub fn bytes(&self, artifact: Artifact) -> Result<Bytes, RunError> {
+        let (world, native) = match artifact {
+            Artifact::Probe => (self.guest.world(), self.guest.bytes()),
+            Artifact::HttpApi => (World::Wasmcloud, msgbridge_examples::HTTP_API),
+            Artifact::LeetWorker => (World::Wasmcloud, msgbridge_examples::LEET_WORKER),
+            Artifact::ReverseWorker => (World::Wasi, msgbridge_examples::REVERSE_WORKER),
+        };
+        if world == self.host_world() {
+            return Ok(Bytes::from_static(native));
+        }
+        prepared(native, world.other(), self.form)
+    }
+
+    /// Why cases without a probe (examples only) do not run in this configuration, if they
+    /// do not: they run once per form, with the Rust guests and without peers.
+    pub fn skips_examples(&self) -> Option<String> {
+        if self.form == Form::WacCompose {
+            return Some(
+                "the `wac compose` recipe exports only the handler, so components with other \
+                 exports (the HTTP example) are composed with `msgbridge compose` instead"
+                    .into(),
+            );
+        }
+        if self.guest == Guest::JsWasmcloud || self.peer.is_some() {
+            let covered = configurations()
+                .into_iter()
+                .find(|c| {
+                    c.form == self.form
+                        && c.guest.world() == self.guest.world()
+                        && c.guest != Guest::JsWasmcloud
+                        && c.peer.is_none()
+                })
+                .map_or("-", |c| c.id);
+            return Some(format!(
+                "no probe in this scenario; its components run in `{covered}`"
+            ));
+        }
+        None
     }
 
     /// The configuration running the same adapted guest with harness repliers.
     pub fn adapted_alone(&self) -> Option<&'static str> {
         configurations()
             .into_iter()
-            .find(|c| c.guest == self.guest && c.adapted && c.peer.is_none())
+            .find(|c| c.guest == self.guest && c.form == self.form && c.peer.is_none())
             .map(|c| c.id)
     }
 
     /// How it runs, for the matrix.
     pub fn describe(&self) -> String {
         let host = format!("host serving only {}", self.host_world().name());
-        match (self.adapted, self.peer) {
-            (false, _) => format!("{}, native, on a {host}", self.guest.describe()),
-            (true, None) => format!(
-                "{} composed `--target {}`, on a {host}",
+        match (self.form, self.peer) {
+            (Form::Native, _) => format!("{}, native, on a {host}", self.guest.describe()),
+            (form, None) => format!(
+                "{} {} for {}, on a {host}",
                 self.guest.describe(),
+                form.describe(),
                 self.host_world().name()
             ),
-            (true, Some(peer)) => format!(
-                "{} composed `--target {}`, its repliers native {} on the same {host}",
+            (form, Some(peer)) => format!(
+                "{} {} for {}, its repliers native {} on the same {host}",
                 self.guest.describe(),
+                form.describe(),
                 self.host_world().name(),
                 peer.describe()
             ),
@@ -194,67 +185,117 @@ impl Configuration {
     }
 }
 
+/// `native` composed for `target` in `form`, once per process.
+fn prepared(native: &'static [u8], target: World, form: Form) -> Result<Bytes, RunError> {
+    type Cache = Mutex<HashMap<(usize, Form), Result<Bytes, String>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let key = (native.as_ptr() as usize, form);
+    let mut cache = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    cache
+        .entry(key)
+        .or_insert_with(|| {
+            let composed = match form {
+                Form::Native | Form::Portable => {
+                    msgbridge_compose::compose(native, target).map_err(crate::error_chain)
+                }
+                Form::WacPlug => crate::wac::plug(native, target),
+                Form::WacCompose => crate::wac::compose(native, target),
+            };
+            composed.map(Bytes::from)
+        })
+        .clone()
+        .map_err(RunError::Compose)
+}
+
 /// Every configuration, in matrix order.
 pub fn configurations() -> Vec<Configuration> {
+    use Form::*;
+    use Guest::*;
+    let config = |id, guest, form, peer, reference| Configuration {
+        id,
+        guest,
+        form,
+        peer,
+        reference,
+    };
     vec![
-        Configuration {
-            id: "native-wasi",
-            guest: Guest::RustWasi,
-            adapted: false,
-            peer: None,
-            reference: None,
-        },
-        Configuration {
-            id: "native-wasmcloud",
-            guest: Guest::RustWasmcloud,
-            adapted: false,
-            peer: None,
-            reference: None,
-        },
-        Configuration {
-            id: "adapted-wasi",
-            guest: Guest::RustWasi,
-            adapted: true,
-            peer: None,
-            reference: Some("native-wasi"),
-        },
-        Configuration {
-            id: "adapted-wasmcloud",
-            guest: Guest::RustWasmcloud,
-            adapted: true,
-            peer: None,
-            reference: Some("native-wasmcloud"),
-        },
-        Configuration {
-            id: "pair-wasi-wasmcloud",
-            guest: Guest::RustWasi,
-            adapted: true,
-            peer: Some(Guest::RustWasmcloud),
-            reference: Some("native-wasi"),
-        },
-        Configuration {
-            id: "pair-wasmcloud-wasi",
-            guest: Guest::RustWasmcloud,
-            adapted: true,
-            peer: Some(Guest::RustWasi),
-            reference: Some("native-wasmcloud"),
-        },
+        config("native-wasi", RustWasi, Native, None, None),
+        config("native-wasmcloud", RustWasmcloud, Native, None, None),
+        config(
+            "portable-wasi",
+            RustWasi,
+            Portable,
+            None,
+            Some("native-wasi"),
+        ),
+        config(
+            "portable-wasmcloud",
+            RustWasmcloud,
+            Portable,
+            None,
+            Some("native-wasmcloud"),
+        ),
+        config(
+            "pair-wasi-wasmcloud",
+            RustWasi,
+            Portable,
+            Some(RustWasmcloud),
+            Some("native-wasi"),
+        ),
+        config(
+            "pair-wasmcloud-wasi",
+            RustWasmcloud,
+            Portable,
+            Some(RustWasi),
+            Some("native-wasmcloud"),
+        ),
+        config(
+            "wac-plug-wasi",
+            RustWasi,
+            WacPlug,
+            None,
+            Some("native-wasi"),
+        ),
+        config(
+            "wac-plug-wasmcloud",
+            RustWasmcloud,
+            WacPlug,
+            None,
+            Some("native-wasmcloud"),
+        ),
+        config(
+            "wac-compose-wasi",
+            RustWasi,
+            WacCompose,
+            None,
+            Some("native-wasi"),
+        ),
+        config(
+            "wac-compose-wasmcloud",
+            RustWasmcloud,
+            WacCompose,
+            None,
+            Some("native-wasmcloud"),
+        ),
         // The JavaScript probe must behave byte for byte as the Rust one: natively it is
         // compared with the Rust probe's run (and the case files), adapted with its own
         // native run.
-        Configuration {
-            id: "js-native-wasmcloud",
-            guest: Guest::JsWasmcloud,
-            adapted: false,
-            peer: None,
-            reference: Some("native-wasmcloud"),
-        },
-        Configuration {
-            id: "js-adapted-wasmcloud",
-            guest: Guest::JsWasmcloud,
-            adapted: true,
-            peer: None,
-            reference: Some("js-native-wasmcloud"),
-        },
+        config(
+            "js-native-wasmcloud",
+            JsWasmcloud,
+            Native,
+            None,
+            Some("native-wasmcloud"),
+        ),
+        config(
+            "js-portable-wasmcloud",
+            JsWasmcloud,
+            Portable,
+            None,
+            Some("js-native-wasmcloud"),
+        ),
     ]
 }

@@ -1,12 +1,16 @@
 //! msgbridge's conformance suite.
 //!
-//! The scenario catalogue (`tests/cases/*.toml`, embedded at build time: [`case`]) runs in
-//! every [`config::Configuration`]: the wasi and wasmcloud probes natively, composed for a
-//! host of the other world, and as cross-world pairs (an adapted requester with native
-//! repliers of the other world on one host), each on the in-process broker and on NATS
-//! ([`run`]). Every run records what it put on the broker and what the harness received
+//! This is msgbridge's one scenario runner: every behaviour test of the reference host and
+//! of the adapters is a case file. The scenario catalogue (`tests/cases/*.toml`, embedded
+//! at build time: [`case`], with the probe commands of `tests/components/PROTOCOL.md` parsed by the probes' own
+//! `probe-command` crate) runs in every
+//! [`config::Configuration`]: the wasi and wasmcloud probes natively, composed for a host of
+//! the other world (by `msgbridge compose`, `wac plug` or `wac compose`), as cross-world
+//! pairs (an adapted requester with native repliers of the other world on one host), and
+//! the JavaScript probe, each on the in-process broker and on NATS ([`run`]). Every run
+//! records what it put on the broker, what the harness received and how deliveries ended
 //! ([`observe`]); native runs are checked against the case files, adapted runs against the
-//! native run of the same guest world with the losses of `docs/mapping.md` applied
+//! native run of the same guest world with the losses the case declares applied
 //! ([`matrix`]). [`report`] renders `docs/conformance.md` from the verdicts.
 //!
 //! ```no_run
@@ -23,6 +27,7 @@ pub mod matrix;
 pub mod observe;
 pub mod report;
 pub mod run;
+mod wac;
 
 /// Why a run could not be completed.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -36,7 +41,15 @@ pub enum RunError {
     /// The broker failed.
     #[error("broker: {0}")]
     Broker(String),
+    /// An HTTP request failed.
+    #[error("HTTP: {0}")]
+    Http(String),
     /// Something the harness waited for never happened.
     #[error("still waiting for {0} after {hang:?}", hang = run::HANG)]
     Hang(String),
+}
+
+/// `error` and its sources, joined with `: ` (anyhow's alternate form).
+pub fn error_chain(error: impl std::error::Error + Send + Sync + 'static) -> String {
+    format!("{:#}", anyhow::Error::new(error))
 }

@@ -3,6 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::str::FromStr;
+
+use msgbridge_worlds::Direction;
+
+use probe_command::Command;
 
 use crate::case::{Case, Expectation};
 
@@ -20,6 +25,8 @@ pub struct Msg {
     pub content_type: Option<String>,
     /// The metadata, sorted.
     pub metadata: Vec<(String, String)>,
+    /// The HTTP status of an HTTP answer.
+    pub status: Option<u16>,
 }
 
 impl Msg {
@@ -31,6 +38,7 @@ impl Msg {
             reply_to: None,
             content_type: None,
             metadata: Vec::new(),
+            status: None,
         }
     }
 
@@ -50,6 +58,9 @@ impl fmt::Display for Msg {
         } else {
             format!("{:?}", String::from_utf8_lossy(&self.body))
         };
+        if let Some(status) = self.status {
+            write!(f, "HTTP {status} ")?;
+        }
         write!(f, "{} {body}", self.subject)?;
         if let Some(r) = &self.reply_to {
             write!(f, " reply-to={r}")?;
@@ -86,16 +97,20 @@ pub struct Recorded {
 pub struct Observation {
     /// What the harness received, per step, in arrival order.
     pub answers: Vec<Vec<Msg>>,
-    /// Everything the case put on the broker, sorted.
+    /// Everything the case put on the broker, in arrival order.
     pub traffic: Vec<Recorded>,
+    /// How the probes' failed deliveries ended (the handler's error text, or `trap`),
+    /// sorted.
+    pub failures: Vec<String>,
 }
 
 impl Observation {
-    /// The parts that are compared: answers (with subjects) and traffic messages, sorted.
-    fn key(&self) -> (Vec<Vec<Msg>>, Vec<Msg>) {
+    /// The parts that are compared: answers (with subjects), traffic messages (sorted) and
+    /// failures.
+    fn key(&self) -> (Vec<Vec<Msg>>, Vec<Msg>, Vec<String>) {
         let mut traffic: Vec<Msg> = self.traffic.iter().map(|r| r.msg.clone()).collect();
         traffic.sort();
-        (self.answers.clone(), traffic)
+        (self.answers.clone(), traffic, self.failures.clone())
     }
 
     /// Whether two observations are the same.
@@ -105,8 +120,15 @@ impl Observation {
 
     /// The first difference from `expected`, in words.
     pub fn difference(&self, expected: &Observation) -> Option<String> {
-        let (answers, traffic) = self.key();
-        let (want_answers, want_traffic) = expected.key();
+        let (answers, traffic, failures) = self.key();
+        let (want_answers, want_traffic, want_failures) = expected.key();
+        if failures != want_failures {
+            return Some(format!(
+                "failed deliveries [{}], expected [{}]",
+                failures.join("; "),
+                want_failures.join("; ")
+            ));
+        }
         for (i, (got, want)) in answers.iter().zip(&want_answers).enumerate() {
             if got != want {
                 return Some(format!(
@@ -141,6 +163,13 @@ impl Observation {
     /// Checks the observation against a case file's native expectation: the answers of
     /// each step (subjects aside) and every message on the watched subjects, in order.
     pub fn check(&self, case: &Case, expected: &Expectation) -> Result<(), String> {
+        if self.failures != expected.failures {
+            return Err(format!(
+                "failed deliveries [{}], the case expects [{}]",
+                self.failures.join("; "),
+                expected.failures.join("; ")
+            ));
+        }
         for (i, (got, want)) in self.answers.iter().zip(&expected.answers).enumerate() {
             let got: Vec<Msg> = got.iter().map(Msg::without_subject).collect();
             if &got != want {
@@ -200,15 +229,6 @@ impl InboxNames {
     }
 }
 
-/// An adapter direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// A wasi guest on a wasmCloud host.
-    WasiOnWasmcloud,
-    /// A wasmCloud guest on a wasi host.
-    WasmcloudOnWasi,
-}
-
 /// A difference between native and adapted runs that `docs/mapping.md` documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Loss {
@@ -221,6 +241,18 @@ pub enum Loss {
 }
 
 impl Loss {
+    /// Every loss.
+    pub const ALL: [Loss; 3] = [Loss::Headers, Loss::FirstReply, Loss::SendFailedText];
+
+    /// Its name in case files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Loss::Headers => "headers",
+            Loss::FirstReply => "first-reply",
+            Loss::SendFailedText => "send-failed-text",
+        }
+    }
+
     /// Short name for the matrix.
     pub fn label(self) -> &'static str {
         match self {
@@ -264,7 +296,7 @@ impl Loss {
         }
     }
 
-    /// The losses of a direction.
+    /// The losses that can happen in a direction (`docs/mapping.md`).
     pub fn of(direction: Direction) -> &'static [Loss] {
         match direction {
             Direction::WasiOnWasmcloud => &[Loss::Headers, Loss::FirstReply, Loss::SendFailedText],
@@ -272,28 +304,35 @@ impl Loss {
         }
     }
 
-    /// Applies the loss to one message: `step_verb` is the command of the step it answers
-    /// (if it is an answer), `by_harness` whether the harness sent it.
-    fn apply(self, direction: Direction, msg: &mut Msg, step_verb: Option<&str>, by_harness: bool) {
+    /// Applies the loss to one message: `step` is the command of the step it answers (if it
+    /// is an answer), `by_harness` whether the harness sent it.
+    fn apply(
+        self,
+        direction: Direction,
+        msg: &mut Msg,
+        step: Option<Command<'_>>,
+        by_harness: bool,
+    ) {
+        let request = matches!(step, Some(Command::Request { .. }));
         match self {
             Loss::Headers => {
                 if !by_harness {
                     msg.content_type = None;
                     msg.metadata.clear();
                 }
-                if step_verb == Some("describe") {
+                if step == Some(Command::Describe) {
                     msg.body = blank_describe_headers(&msg.body);
                 }
             }
             Loss::FirstReply => {
-                if step_verb == Some("request") {
+                if request {
                     if let Some(first) = first_reply_only(&msg.body) {
                         msg.body = first;
                     }
                 }
             }
             Loss::SendFailedText => {
-                if step_verb != Some("request") {
+                if !request {
                     return;
                 }
                 let (from, to) = match direction {
@@ -354,35 +393,55 @@ pub fn first_reply_only(body: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// `native` with the documented losses of `direction` applied, and the losses that changed
-/// something.
+/// `native` with `losses` (documented for `direction`) applied; fails naming a loss that
+/// changes nothing (its declaration is wrong) or that the direction cannot have.
 pub fn with_losses(
     case: &Case,
     direction: Direction,
+    losses: &[Loss],
     native: &Observation,
-) -> (Observation, BTreeSet<Loss>) {
+) -> Result<Observation, String> {
     let mut out = native.clone();
-    let mut applied = BTreeSet::new();
-    for &loss in Loss::of(direction) {
+    for &loss in losses {
+        if !Loss::of(direction).contains(&loss) {
+            return Err(format!(
+                "loss `{}` is declared, but a {direction} adapter cannot have it",
+                loss.name()
+            ));
+        }
         let before = out.clone();
+        let command = |i: usize| case.steps.get(i).and_then(|s| s.command());
         for (i, answers) in out.answers.iter_mut().enumerate() {
-            let verb = case.steps.get(i).map(|s| s.verb());
             for msg in answers {
-                loss.apply(direction, msg, verb, false);
+                loss.apply(direction, msg, command(i), false);
             }
         }
         for recorded in &mut out.traffic {
-            let verb = recorded
-                .answer_to
-                .and_then(|i| case.steps.get(i))
-                .map(|s| s.verb());
-            loss.apply(direction, &mut recorded.msg, verb, recorded.by_harness);
+            let step = recorded.answer_to.and_then(command);
+            loss.apply(direction, &mut recorded.msg, step, recorded.by_harness);
         }
-        if !out.same_as(&before) {
-            applied.insert(loss);
+        if out.same_as(&before) {
+            return Err(format!(
+                "loss `{}` is declared, but changes nothing in the native run",
+                loss.name()
+            ));
         }
     }
-    (out, applied)
+    Ok(out)
+}
+
+impl FromStr for Loss {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Loss::ALL
+            .into_iter()
+            .find(|l| l.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Loss::ALL.iter().map(|l| l.name()).collect();
+                format!("unknown loss {s:?}; known: {}", names.join(", "))
+            })
+    }
 }
 
 #[cfg(test)]
@@ -420,7 +479,16 @@ mod tests {
     #[test]
     fn send_failures_get_the_other_worlds_wording_only_in_request_reports() {
         let mut msg = Msg::new("_INBOX.1", b"err connection: no responders");
-        Loss::SendFailedText.apply(Direction::WasiOnWasmcloud, &mut msg, Some("request"), false);
+        Loss::SendFailedText.apply(
+            Direction::WasiOnWasmcloud,
+            &mut msg,
+            Some(Command::Request {
+                subject: "s",
+                timeout_ms: None,
+                expected: None,
+            }),
+            false,
+        );
         assert_eq!(
             msg.body,
             b"err connection: failed to send request: no responders"
@@ -429,12 +497,21 @@ mod tests {
         Loss::SendFailedText.apply(
             Direction::WasiOnWasmcloud,
             &mut msg,
-            Some("disconnect"),
+            Some(Command::Disconnect("s")),
             false,
         );
         assert_eq!(msg.body, b"err connection: client is disconnected");
         let mut msg = Msg::new("_INBOX.1", b"err failed to send request: no responders");
-        Loss::SendFailedText.apply(Direction::WasmcloudOnWasi, &mut msg, Some("request"), false);
+        Loss::SendFailedText.apply(
+            Direction::WasmcloudOnWasi,
+            &mut msg,
+            Some(Command::Request {
+                subject: "s",
+                timeout_ms: None,
+                expected: None,
+            }),
+            false,
+        );
         assert_eq!(
             msg.body,
             b"err failed to send request: connection error: no responders"

@@ -3,8 +3,10 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use msgbridge_worlds::{Direction, World};
+
 use crate::matrix::{Cell, Matrix};
-use crate::observe::{Direction, Loss};
+use crate::observe::Loss;
 
 /// The command that regenerates `docs/conformance.md`.
 pub const REGENERATE: &str = "cargo run -p msgbridge-conformance -- --write docs/conformance.md";
@@ -27,8 +29,8 @@ pub fn versions() -> Vec<(&'static str, String)> {
             "WIT packages",
             format!(
                 "`{}`, `{}`",
-                msgbridge_compose::World::Wasi.package(),
-                msgbridge_compose::World::Wasmcloud.package()
+                World::Wasi.package(),
+                World::Wasmcloud.package()
             ),
         ),
     ]
@@ -65,10 +67,11 @@ pub fn render(matrix: &Matrix) -> String {
         "Each scenario of [`tests/cases`](../tests/cases) runs in each configuration below, on \
          the in-process broker and on NATS. A native run must match the case file; an adapted \
          run must equal the native run of the same guest world exactly (everything put on the \
-         broker, `_INBOX` subjects numbered, plus what the harness received), after the losses \
-         documented in [mapping.md](mapping.md) are applied to the native run. A \
-         *documented loss* cell names the losses that changed the native run; the adapted run \
-         equals it with them and would not equal it without them.\n"
+         broker, `_INBOX` subjects numbered, what the harness received, and how the probe's \
+         failed deliveries ended), after the losses the case declares (documented in \
+         [mapping.md](mapping.md)) are applied to the native run. A *documented loss* cell \
+         names those losses; each of them changes the native run. A scenario without a probe \
+         (the HTTP example) is checked against its case file in every configuration.\n"
     );
     let _ = writeln!(
         out,
@@ -83,7 +86,7 @@ pub fn render(matrix: &Matrix) -> String {
     let _ = writeln!(out, "| id | what runs | compared with |");
     let _ = writeln!(out, "|---|---|---|");
     for config in &matrix.configurations {
-        let compared = match (config.reference, config.adapted) {
+        let compared = match (config.reference, config.adapted()) {
             (Some(r), true) => format!("`{r}`, with the documented losses applied"),
             (Some(r), false) => format!("the case files, and `{r}` exactly"),
             (None, _) => "the case files".into(),

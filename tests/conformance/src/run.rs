@@ -1,17 +1,19 @@
 //! Running one case in one configuration on one broker, and recording what happens.
 
 use std::collections::BTreeSet;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures::StreamExt;
+use http_body_util::{BodyExt, Full};
 use msgbridge_host::{
-    Broker, ComponentSpec, Host, HostConfig, InProcessBroker, Message, NatsBroker, Runtime,
+    subject_matches, Broker, ComponentSpec, Host, HostConfig, Hosted, InProcessBroker, Message,
+    NatsBroker, Outcome, Runtime,
 };
 
-use futures::StreamExt;
-
-use crate::case::{Behaviour, Case, Via};
+use crate::case::{Artifact, Behaviour, Case, Step, Via};
 use crate::config::Configuration;
 use crate::observe::{sorted, InboxNames, Msg, Observation, Recorded};
 use crate::RunError;
@@ -39,6 +41,14 @@ impl BrokerKind {
     /// Both brokers.
     pub const ALL: [BrokerKind; 2] = [BrokerKind::InProcess, BrokerKind::Nats];
 
+    /// A short name, for component names.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            BrokerKind::InProcess => "mem",
+            BrokerKind::Nats => "nats",
+        }
+    }
+
     /// Its name in the matrix.
     pub fn name(self) -> &'static str {
         match self {
@@ -56,6 +66,16 @@ pub enum BrokerSource {
     InProcess,
     /// New connections to this NATS server per run.
     Nats(String),
+}
+
+impl BrokerSource {
+    /// A short name, for component names.
+    pub fn short_name(&self) -> &'static str {
+        match self {
+            BrokerSource::InProcess => BrokerKind::InProcess.short_name(),
+            BrokerSource::Nats(_) => BrokerKind::Nats.short_name(),
+        }
+    }
 }
 
 /// What the harness published itself, to tell it apart in the record.
@@ -96,25 +116,47 @@ pub async fn run_case(
     };
     let expected_watch = case
         .expect
-        .get(&config.guest.world())
+        .get(&expectation_world(case, config))
         .map(|e| e.published.len())
         .unwrap_or(0);
 
-    let host = Host::start(
-        HostConfig::new(host_broker)
-            .map_err(|e| RunError::Host(e.to_string()))?
-            .with_worlds(config.host_world().only())
-            .with_runtime(Runtime::shared().map_err(|e| RunError::Host(e.to_string()))?),
-    )
-    .await
-    .map_err(|e| RunError::Host(e.to_string()))?;
-    let mut probe = ComponentSpec::new("probe", Bytes::from_static(config.guest_bytes()?));
-    for s in &case.subscriptions {
-        probe = probe.subscribe(s.clone());
+    let runtime = Runtime::shared().map_err(|e| RunError::Host(crate::error_chain(e)))?;
+    let host_count = case.components.iter().map(|c| c.hosts).max().unwrap_or(1);
+    let mut hosts = Vec::new();
+    let mut deliveries = Vec::new();
+    for i in 0..host_count {
+        let mut host_config = HostConfig::new(host_broker.clone())
+            .map_err(|e| RunError::Host(crate::error_chain(e)))?
+            .with_hosted(Hosted::Only(config.host_world()))
+            .with_runtime(runtime.clone());
+        if i == 0 && case.uses_http() {
+            host_config = host_config.with_http(SocketAddr::from(([127, 0, 0, 1], 0)));
+        }
+        let host = guarded("starting a host", Host::start(host_config))
+            .await?
+            .map_err(|e| RunError::Host(crate::error_chain(e)))?;
+        deliveries.push(host.deliveries());
+        hosts.push(host);
     }
-    guarded("loading the probe", host.add_component(probe))
-        .await?
-        .map_err(|e| RunError::Host(e.to_string()))?;
+    let host = &hosts[0];
+    // Names unique to the run, so that concurrent runs are told apart in the logs.
+    let run_name = format!("{}.{}.{}", case.id, config.id, source.short_name());
+    let mut probes = BTreeSet::new();
+    for component in &case.components {
+        let bytes = config.bytes(component.artifact)?;
+        let name = format!("{run_name}.{}", component.name);
+        for host in hosts.iter().take(component.hosts) {
+            let mut spec = ComponentSpec::new(name.clone(), bytes.clone());
+            spec.subscriptions = component.subscriptions.clone();
+            spec.config = component.config.clone();
+            guarded("loading a component", host.add_component(spec))
+                .await?
+                .map_err(|e| RunError::Host(crate::error_chain(e)))?;
+        }
+        if component.artifact == Artifact::Probe {
+            probes.insert(name);
+        }
+    }
 
     // In a cross-world pair, native probes of the host's world play the repliers.
     if let Some(peer) = config.peer {
@@ -123,13 +165,13 @@ pub async fn run_case(
             for _ in 0..replier.count {
                 index += 1;
                 let spec = ComponentSpec::new(
-                    format!("peer-{index}"),
-                    Bytes::from_static(peer.native_bytes()),
+                    format!("{run_name}.peer-{index}"),
+                    Bytes::from_static(peer.bytes()),
                 )
                 .subscribe(replier.subject.clone());
                 guarded("loading a peer", host.add_component(spec))
                     .await?
-                    .map_err(|e| RunError::Host(e.to_string()))?;
+                    .map_err(|e| RunError::Host(crate::error_chain(e)))?;
             }
         }
     }
@@ -140,11 +182,17 @@ pub async fn run_case(
     } else {
         let mut patterns = vec!["_INBOX.>".to_string()];
         for p in case
-            .subscriptions
+            .components
             .iter()
+            .flat_map(|c| &c.subscriptions)
             .chain(&case.watch)
             .chain(case.repliers.iter().map(|r| &r.subject))
-            .chain(case.steps.iter().map(|s| &s.subject))
+            .chain(
+                case.steps
+                    .iter()
+                    .filter(|s| s.via != Via::Http)
+                    .map(|s| &s.target),
+            )
         {
             if !patterns.contains(p) {
                 patterns.push(p.clone());
@@ -205,24 +253,31 @@ pub async fn run_case(
     let mut answers = Vec::new();
     let mut step_inboxes = Vec::new();
     for step in &case.steps {
-        let mut message = Message::new(step.subject.clone(), step.body());
-        message.content_type = step.content_type.clone();
-        message.metadata = (!step.metadata.is_empty()).then(|| step.metadata.clone());
-        lock(&sent).insert((step.subject.clone(), step.body().to_vec()));
-        match step.via {
+        let (got, inbox) = match step.via {
+            Via::Http => {
+                let addr = host
+                    .http_addr()
+                    .ok_or_else(|| RunError::Host("the host serves no HTTP".into()))?;
+                let answer = guarded("an HTTP response", http(addr, step))
+                    .await?
+                    .map_err(RunError::Http)?;
+                (vec![answer], None)
+            }
             Via::Publish => {
-                guarded("publishing a step", harness.publish(message))
+                lock(&sent).insert((step.target.clone(), step.body.to_vec()));
+                guarded("publishing a step", harness.publish(step_message(step)))
                     .await?
                     .map_err(|e| RunError::Broker(e.to_string()))?;
-                step_inboxes.push(None);
-                answers.push(Vec::new());
+                (Vec::new(), None)
             }
             Via::Request => {
+                lock(&sent).insert((step.target.clone(), step.body.to_vec()));
                 let inbox = harness.new_inbox();
                 let mut replies =
                     guarded("subscribing to an inbox", harness.subscribe(&inbox, None))
                         .await?
                         .map_err(|e| RunError::Broker(e.to_string()))?;
+                let mut message = step_message(step);
                 message.reply_to = Some(inbox.clone());
                 guarded("publishing a step", harness.publish(message))
                     .await?
@@ -234,18 +289,19 @@ pub async fn run_case(
                         _ => break,
                     }
                 }
-                let extra = if step.answers == 0 {
-                    NO_ANSWER_WAIT
-                } else {
-                    GRACE
+                let extra = match (step.listen_ms, step.answers) {
+                    (Some(ms), _) => Duration::from_millis(ms),
+                    (None, 0) => NO_ANSWER_WAIT,
+                    (None, _) => GRACE,
                 };
                 while let Ok(Some(m)) = tokio::time::timeout(extra, replies.next()).await {
                     got.push(m);
                 }
-                step_inboxes.push(Some(inbox));
-                answers.push(got);
+                (got, Some(inbox))
             }
-        }
+        };
+        step_inboxes.push(inbox);
+        answers.push(got);
     }
 
     // Wait for the watched messages, then for the broker to go quiet.
@@ -273,19 +329,45 @@ pub async fn run_case(
         }
     })
     .await?;
-    drop(host);
+    drop(hosts);
     for task in tasks {
         task.abort();
     }
+    let mut failures = Vec::new();
+    for mut events in deliveries {
+        while let Ok(delivery) = events.try_recv() {
+            if !probes.contains(delivery.component.as_ref()) {
+                continue;
+            }
+            match delivery.outcome {
+                Outcome::Handled => {}
+                Outcome::Failed(error) => failures.push(error),
+                Outcome::Trapped(_) => failures.push("trap".to_string()),
+            }
+        }
+    }
+    failures.sort();
 
-    // Keep what belongs to this case: its subjects and the inboxes they named.
+    // Keep what belongs to this case: its subjects (and the examples') and the inboxes
+    // they named.
     let prefix = format!("{}.", case.id);
+    let example_patterns: Vec<&String> = case
+        .components
+        .iter()
+        .filter(|c| c.artifact != Artifact::Probe)
+        .flat_map(|c| &c.subscriptions)
+        .collect();
     let mut inboxes: BTreeSet<String> = step_inboxes.iter().flatten().cloned().collect();
     let mut names = InboxNames::default();
     let sent = lock(&sent).clone();
     let mut traffic = Vec::new();
     for m in lock(&record).iter() {
-        if !(m.subject.starts_with(&prefix) || inboxes.contains(&m.subject)) {
+        let ours = m.subject.starts_with(&prefix)
+            || inboxes.contains(&m.subject)
+            || example_patterns
+                .iter()
+                .any(|p| subject_matches(p, &m.subject));
+        if !ours {
             continue;
         }
         if let Some(r) = &m.reply_to {
@@ -304,16 +386,78 @@ pub async fn run_case(
         .iter()
         .map(|list| list.iter().map(|m| normalize(m, &mut names)).collect())
         .collect();
-    Ok(Observation { answers, traffic })
+    Ok(Observation {
+        answers,
+        traffic,
+        failures,
+    })
 }
 
-/// A round trip on `nats`'s connection: a request to a subject nobody subscribes to.
+/// The world whose expectation a run of `case` in `config` is checked against: the
+/// guest's, or for a case without a probe the host's.
+pub fn expectation_world(case: &Case, config: &Configuration) -> msgbridge_worlds::World {
+    if case.has_probe() {
+        config.guest.world()
+    } else {
+        config.host_world()
+    }
+}
+
+/// The message a step sends.
+fn step_message(step: &Step) -> Message {
+    let mut message = Message::new(step.target.clone(), step.body.clone());
+    message.content_type = step.content_type.clone();
+    message.metadata = (!step.metadata.is_empty()).then(|| step.metadata.clone());
+    message
+}
+
+/// Sends an HTTP step to `addr` over a fresh connection; the answer carries the status
+/// and the body.
+async fn http(addr: SocketAddr, step: &Step) -> Result<Message, String> {
+    let stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .map_err(|e| format!("HTTP handshake with {addr}: {e}"))?;
+    tokio::spawn(connection);
+    let request = hyper::Request::builder()
+        .method(step.method.as_str())
+        .uri(&step.target)
+        .header(hyper::header::HOST, addr.to_string())
+        .body(Full::new(step.body.clone()))
+        .map_err(|e| format!("bad HTTP request: {e}"))?;
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|e| format!("HTTP request to {addr}: {e}"))?;
+    let status = response.status().as_u16();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| format!("HTTP response body from {addr}: {e}"))?
+        .to_bytes();
+    Ok(Message {
+        subject: format!("HTTP {status}"),
+        body,
+        ..Message::default()
+    })
+}
+
 fn normalize(m: &Message, names: &mut InboxNames) -> Msg {
+    let status = m.subject.strip_prefix("HTTP ").and_then(|s| s.parse().ok());
     Msg {
-        subject: names.name(&m.subject),
+        subject: if status.is_some() {
+            String::new()
+        } else {
+            names.name(&m.subject)
+        },
         body: m.body.to_vec(),
         reply_to: m.reply_to.as_deref().map(|r| names.name(r)),
         content_type: m.content_type.clone(),
         metadata: sorted(m.metadata.clone().unwrap_or_default()),
+        status,
     }
 }

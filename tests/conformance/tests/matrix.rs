@@ -41,7 +41,7 @@ fn every_case_file_is_valid_and_covers_both_worlds() {
     let cases = case::catalogue().expect("the case files are valid");
     assert!(cases.len() >= 17, "only {} cases", cases.len());
     for case in &cases {
-        for world in msgbridge_conformance::config::GuestWorld::ALL {
+        for world in msgbridge_worlds::World::ALL {
             assert!(
                 case.expect.contains_key(&world) || case.not_applicable.contains_key(world.name()),
                 "{}: neither an expectation nor a reason for {}",
@@ -57,6 +57,9 @@ fn an_inconsistent_case_is_refused() {
     let text = r#"
         title = "t"
         about = "a"
+        [[component]]
+        name = "probe"
+        artifact = "probe"
         subscriptions = ["other.cmd"]
         [[step]]
         via = "request"

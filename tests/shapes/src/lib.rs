@@ -34,6 +34,8 @@ pub const OCTOBER_2024: Shape = shape!("october-2024");
 pub const OMNIA_ASYNC: Shape = shape!("omnia-async");
 /// wasmcloud:messaging@0.3.0 (wasmCloud v1's experimental interfaces).
 pub const WASMCLOUD_0_3_0: Shape = shape!("wasmcloud-0.3.0");
+/// The bridged names with another type (`producer.send` returns `u32`).
+pub const TYPE_MISMATCH: Shape = shape!("type-mismatch");
 /// A component with no messaging interface.
 pub const NO_MESSAGING: Shape = shape!("no-messaging");
 

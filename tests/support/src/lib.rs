@@ -141,11 +141,6 @@ impl NatsServer {
     pub fn url(&self) -> String {
         format!("nats://{}", self.addr)
     }
-
-    /// The server's address.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
 }
 
 impl Drop for NatsServer {

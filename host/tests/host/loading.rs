@@ -1,17 +1,15 @@
 //! Which worlds a host serves, and what loading a component checks.
 
 use bytes::Bytes;
-use msgbridge_host::{ComponentSpec, Host, HostConfig, HostError, Runtime, Worlds};
-use msgbridge_test_artifacts::{
-    HTTP_API, LEET_WORKER, REVERSE_WORKER, WASI_PROBE, WASMCLOUD_PROBE,
-};
+use msgbridge_examples::{HTTP_API, LEET_WORKER, REVERSE_WORKER};
+use msgbridge_host::{ComponentSpec, Host, HostConfig, Hosted, LoadError, Runtime, World};
+use msgbridge_test_artifacts::{WASI_PROBE, WASMCLOUD_PROBE};
 
-async fn load(worlds: Worlds, name: &str, wasm: &'static [u8]) -> Result<(), HostError> {
-    crate::common::init_logs();
+async fn load(hosted: Hosted, name: &str, wasm: &'static [u8]) -> Result<(), LoadError> {
     let host = Host::start(
         HostConfig::in_process()
             .expect("config")
-            .with_worlds(worlds),
+            .with_hosted(hosted),
     )
     .await
     .expect("start");
@@ -20,8 +18,8 @@ async fn load(worlds: Worlds, name: &str, wasm: &'static [u8]) -> Result<(), Hos
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_wasi_component_on_a_wasmcloud_only_host_names_the_missing_interface() {
-    let err = load(Worlds::Wasmcloud, "x", WASI_PROBE)
+async fn a_wasi_component_on_a_wasmcloud_only_host_names_the_interface_and_the_fix() {
+    let err = load(Hosted::Only(World::Wasmcloud), "x", WASI_PROBE)
         .await
         .expect_err("the wasi probe must not load");
     let text = err.to_string();
@@ -30,7 +28,10 @@ async fn a_wasi_component_on_a_wasmcloud_only_host_names_the_missing_interface()
         "{text}"
     );
     assert!(
-        text.ends_with(", which this host does not serve (serving: wasmcloud:messaging@0.2.0)"),
+        text.ends_with(
+            ", which this host does not serve (serving: wasmcloud:messaging@0.2.0); compose it \
+             for this host with `msgbridge compose --target wasmcloud`"
+        ),
         "{text}"
     );
     assert!(
@@ -38,46 +39,46 @@ async fn a_wasi_component_on_a_wasmcloud_only_host_names_the_missing_interface()
         "names a function interface: {text}"
     );
     // A wasi worker that only exports the handler and replies.
-    let err = load(Worlds::Wasmcloud, "rev", REVERSE_WORKER)
+    let err = load(Hosted::Only(World::Wasmcloud), "rev", REVERSE_WORKER)
         .await
         .expect_err("the reverse worker must not load");
     assert!(
-        matches!(&err, HostError::UnservedInterface { interface, .. } if interface.starts_with("wasi:messaging/")),
+        matches!(&err, LoadError::Unserved { interface, remedy: Some(World::Wasmcloud), .. } if interface.starts_with("wasi:messaging/")),
         "{err}"
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_wasmcloud_component_on_a_wasi_only_host_names_the_missing_interface() {
-    let err = load(Worlds::Wasi, "y", WASMCLOUD_PROBE)
+async fn a_wasmcloud_component_on_a_wasi_only_host_names_the_interface_and_the_fix() {
+    let err = load(Hosted::Only(World::Wasi), "y", WASMCLOUD_PROBE)
         .await
         .expect_err("the wasmcloud probe must not load");
     assert_eq!(
         err.to_string(),
         "component \"y\" imports wasmcloud:messaging/consumer@0.2.0, which this host does not \
-         serve (serving: wasi:messaging@0.2.0-draft)"
+         serve (serving: wasi:messaging@0.2.0-draft); compose it for this host with \
+         `msgbridge compose --target wasi`"
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_world_loads_where_it_is_served() {
-    load(Worlds::Wasi, "w", WASI_PROBE)
+    load(Hosted::Only(World::Wasi), "w", WASI_PROBE)
         .await
         .expect("wasi on wasi");
-    load(Worlds::Both, "w", WASI_PROBE)
+    load(Hosted::Both, "w", WASI_PROBE)
         .await
         .expect("wasi on both");
-    load(Worlds::Wasmcloud, "c", WASMCLOUD_PROBE)
+    load(Hosted::Only(World::Wasmcloud), "c", WASMCLOUD_PROBE)
         .await
         .expect("wasmcloud on wasmcloud");
-    load(Worlds::Both, "c", LEET_WORKER)
+    load(Hosted::Both, "c", LEET_WORKER)
         .await
         .expect("leet on both");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_specs_are_refused() {
-    crate::common::init_logs();
     let host = Host::start(HostConfig::in_process().expect("config"))
         .await
         .expect("start");
@@ -86,8 +87,11 @@ async fn bad_specs_are_refused() {
         .add_component(ComponentSpec::new("api", Bytes::from_static(HTTP_API)).subscribe("x"))
         .await
         .expect_err("no handler");
-    assert!(matches!(err, HostError::InvalidSpec(_)), "{err}");
-    // Not a component.
+    assert!(
+        matches!(err, LoadError::SubscriptionsWithoutHandler(_)),
+        "{err}"
+    );
+    // Not a component: the error keeps wasmtime's reason as its source.
     let err = host
         .add_component(ComponentSpec::new(
             "junk",
@@ -95,8 +99,15 @@ async fn bad_specs_are_refused() {
         ))
         .await
         .expect_err("junk");
-    assert!(matches!(err, HostError::Compile(_)), "{err}");
-    // Duplicate names.
+    assert!(matches!(err, LoadError::Compile { .. }), "{err}");
+    let chain = format!("{:#}", anyhow::Error::new(err));
+    assert!(chain.contains("cannot compile the component: "), "{chain}");
+    // An empty name, duplicate names.
+    let err = host
+        .add_component(ComponentSpec::new(" ", Bytes::from_static(WASI_PROBE)))
+        .await
+        .expect_err("empty name");
+    assert!(matches!(err, LoadError::EmptyName), "{err}");
     host.add_component(ComponentSpec::new("p", Bytes::from_static(WASI_PROBE)).subscribe("p"))
         .await
         .expect("first");
@@ -104,13 +115,15 @@ async fn bad_specs_are_refused() {
         .add_component(ComponentSpec::new("p", Bytes::from_static(WASI_PROBE)).subscribe("p"))
         .await
         .expect_err("duplicate");
-    assert!(matches!(err, HostError::InvalidSpec(_)), "{err}");
-    // A bad subscription pattern.
+    assert!(matches!(err, LoadError::Duplicate(_)), "{err}");
+    // A bad subscription pattern, with the broker's reason as the source.
     let err = host
         .add_component(ComponentSpec::new("q", Bytes::from_static(WASI_PROBE)).subscribe("a.>.b"))
         .await
         .expect_err("bad pattern");
-    assert!(matches!(err, HostError::Subscribe { .. }), "{err}");
+    assert!(matches!(err, LoadError::Subscribe { .. }), "{err}");
+    let chain = format!("{:#}", anyhow::Error::new(err));
+    assert!(chain.ends_with("invalid subject \"a.>.b\""), "{chain}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -126,13 +139,4 @@ async fn components_are_compiled_once_per_runtime() {
         again.image_range(),
         "the cache handed out a different compilation"
     );
-}
-
-#[test]
-fn worlds_parse_from_their_names() {
-    for worlds in Worlds::ALL {
-        assert_eq!(worlds.name().parse::<Worlds>(), Ok(worlds));
-    }
-    assert!("neither".parse::<Worlds>().is_err());
-    assert_eq!(Worlds::default(), Worlds::Both);
 }

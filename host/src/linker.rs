@@ -1,0 +1,40 @@
+//! The linker every component of a host is linked with.
+
+use msgbridge_worlds::{Hosted, World};
+use wasmtime::component::{HasSelf, Linker};
+use wasmtime_wasi_config::WasiConfig;
+
+use crate::bindings;
+use crate::state::HostState;
+use crate::{Runtime, StartError};
+
+/// Builds the linker for `hosted`: WASI p2, wasi:http, wasi:config, and the messaging
+/// interfaces of the worlds served.
+pub(crate) fn build(runtime: &Runtime, hosted: Hosted) -> Result<Linker<HostState>, StartError> {
+    let mut linker = Linker::new(runtime.engine());
+    let failed = |what: &'static str| {
+        move |e: wasmtime::Error| StartError::Linker {
+            what,
+            source: e.into_boxed_dyn_error(),
+        }
+    };
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(failed("WASI p2"))?;
+    wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
+        .map_err(failed("wasi:http"))?;
+    wasmtime_wasi_config::add_to_linker(&mut linker, |s: &mut HostState| {
+        WasiConfig::from(&*s.config)
+    })
+    .map_err(failed("wasi:config"))?;
+    if hosted.serves(World::Wasmcloud) {
+        bindings::wasmcloud::Guest::add_to_linker::<HostState, HasSelf<HostState>>(
+            &mut linker,
+            |s| s,
+        )
+        .map_err(failed("wasmcloud:messaging"))?;
+    }
+    if hosted.serves(World::Wasi) {
+        bindings::wasi::Guest::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |s| s)
+            .map_err(failed("wasi:messaging"))?;
+    }
+    Ok(linker)
+}
