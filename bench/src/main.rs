@@ -1,210 +1,58 @@
-//! `msgbridge-bench`: what msgbridge's adapters cost, in figures.
+//! `msgbridge-bench`: what msgbridge's adapters cost, native against spliced against
+//! portable, measured side by side in interleaved rounds (see the library docs).
 //!
-//! Prints Markdown tables (pasted into `docs/performance.md`):
-//! - composition: time to compose each probe and example, and sizes before and after;
-//! - request-reply: an `echo` probe answering requests through the in-process broker on the
-//!   reference host, natively and adapted, sequentially and with several requests in flight.
-//!
-//! Every message gets a fresh instance (as on wasmCloud), so the adapted rows pay for the
-//! halves' extra component and core instances on every message. Run it in release mode:
-//! `cargo run --release -p msgbridge-bench`.
-
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+//! `cargo run --release -p msgbridge-bench -- --write docs/performance.md` writes the
+//! committed report; without `--write` the report goes to stdout. Either way the headline
+//! ratios are printed on stdout as `ratio NAME VALUE` lines, for scripts.
 
 use anyhow::{Context, Result};
-use bytes::Bytes;
 use clap::Parser;
-use msgbridge_compose::{compose, World};
-use msgbridge_examples as examples;
-use msgbridge_host::{
-    Broker, ComponentSpec, Host, HostConfig, Hosted, InProcessBroker, Message, Runtime,
-};
-use msgbridge_test_artifacts as artifacts;
+use msgbridge_bench::{run, Settings};
 
-/// Measures msgbridge's overhead.
+/// Measures what msgbridge's adapters cost.
 #[derive(Parser)]
 #[command(version, about)]
 struct Args {
-    /// Requests per configuration and concurrency level.
-    #[arg(long, default_value_t = 2000)]
+    /// Messages per guest, form and scenario (split across the rounds).
+    #[arg(long, default_value_t = 4000)]
     requests: usize,
-    /// Requests kept in flight in the concurrent runs.
+    /// Rounds: each runs every form once, in turn (native, spliced, portable, native, ...);
+    /// the report gives the median round.
+    #[arg(long, default_value_t = 5)]
+    rounds: usize,
+    /// Requests kept in flight in the concurrent scenario.
     #[arg(long, default_value_t = 8)]
     concurrency: usize,
-    /// Payload size in bytes.
+    /// Request payload in bytes.
     #[arg(long, default_value_t = 64)]
     payload: usize,
-    /// Use wasmtime's pooling instance allocator (with memory kept resident between
-    /// instances) instead of the host's default on-demand allocator.
+    /// Use wasmtime's on-demand allocator instead of the host's default pooling allocator.
     #[arg(long)]
-    pooling: bool,
-}
-
-/// The runtime to measure with: the host's default, or one with the pooling allocator.
-fn runtime(pooling: bool) -> Result<Runtime> {
-    if !pooling {
-        return Ok(Runtime::shared()?);
-    }
-    let mut pool = wasmtime::PoolingAllocationConfig::default();
-    pool.total_component_instances(1_000)
-        .total_core_instances(10_000)
-        .total_memories(2_000)
-        .total_tables(4_000)
-        .max_memory_size(256 << 20)
-        .linear_memory_keep_resident(1 << 20)
-        .table_keep_resident(1 << 16);
-    let mut config = wasmtime::Config::new();
-    config
-        .wasm_component_model(true)
-        .allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(pool));
-    Ok(Runtime::with_config(&config)?)
+    no_pooling: bool,
+    /// Write the report (Markdown) to this file instead of stdout.
+    #[arg(long, value_name = "PATH")]
+    write: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
-    println!("## Composition\n");
-    println!("| guest | target | guest bytes | composed bytes | compose time (median of 20) |");
-    println!("|---|---|---:|---:|---:|");
-    for (name, guest, target) in [
-        ("wasi-probe", artifacts::WASI_PROBE, World::Wasmcloud),
-        ("wasmcloud-probe", artifacts::WASMCLOUD_PROBE, World::Wasi),
-        ("http-api", examples::HTTP_API, World::Wasi),
-        ("leet-worker", examples::LEET_WORKER, World::Wasi),
-        ("reverse-worker", examples::REVERSE_WORKER, World::Wasmcloud),
-    ] {
-        let mut times = Vec::new();
-        let mut size = 0;
-        for _ in 0..20 {
-            let start = Instant::now();
-            size = compose(guest, target)?.len();
-            times.push(start.elapsed());
-        }
-        times.sort();
-        println!(
-            "| {name} | {target} | {} | {size} | {:.2} ms |",
-            guest.len(),
-            ms(times[times.len() / 2])
-        );
+    let settings = Settings {
+        requests: args.requests,
+        rounds: args.rounds.max(1),
+        concurrency: args.concurrency.max(1),
+        payload: args.payload,
+        pooling: !args.no_pooling,
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+    };
+    let report = run(&settings).await?;
+    match &args.write {
+        Some(path) => std::fs::write(path, &report.markdown)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => print!("{}", report.markdown),
     }
-
-    println!(
-        "\n## Request-reply (`echo`, {} B payload, {} requests, in-process broker)\n",
-        args.payload, args.requests
-    );
-    println!(
-        "allocator: {}\n",
-        if args.pooling {
-            "pooling (memory kept resident)"
-        } else {
-            "on-demand (host default)"
-        }
-    );
-    let runtime = runtime(args.pooling)?;
-    println!("| guest | host | in flight | req/s | p50 | p99 |");
-    println!("|---|---|---:|---:|---:|---:|");
-    let configs = [
-        (
-            "wasi-probe, native",
-            Bytes::from_static(artifacts::WASI_PROBE),
-            Hosted::Only(World::Wasi),
-        ),
-        (
-            "wasi-probe, adapted",
-            Bytes::from(compose(artifacts::WASI_PROBE, World::Wasmcloud)?),
-            Hosted::Only(World::Wasmcloud),
-        ),
-        (
-            "wasmcloud-probe, native",
-            Bytes::from_static(artifacts::WASMCLOUD_PROBE),
-            Hosted::Only(World::Wasmcloud),
-        ),
-        (
-            "wasmcloud-probe, adapted",
-            Bytes::from(compose(artifacts::WASMCLOUD_PROBE, World::Wasi)?),
-            Hosted::Only(World::Wasi),
-        ),
-    ];
-    for (label, wasm, worlds) in configs {
-        for in_flight in [1, args.concurrency] {
-            let (rate, p50, p99) =
-                measure(&runtime, wasm.clone(), worlds, &args, in_flight).await?;
-            println!(
-                "| {label} | {worlds} | {in_flight} | {rate:.0} | {:.3} ms | {:.3} ms |",
-                ms(p50),
-                ms(p99)
-            );
-        }
+    for (name, value) in &report.ratios {
+        println!("ratio {name} {value:.3}");
     }
     Ok(())
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-/// Runs `args.requests` echo requests with `in_flight` at a time; returns requests per
-/// second, median and 99th-percentile latency.
-async fn measure(
-    runtime: &Runtime,
-    wasm: Bytes,
-    worlds: Hosted,
-    args: &Args,
-    in_flight: usize,
-) -> Result<(f64, Duration, Duration)> {
-    let broker: Arc<dyn Broker> = Arc::new(InProcessBroker::new());
-    let config = HostConfig::new(broker.clone())?
-        .with_hosted(worlds)
-        .with_runtime(runtime.clone());
-    let host = Host::start(config).await?;
-    host.add_component(ComponentSpec::new("probe", wasm).subscribe("bench.echo"))
-        .await?;
-    let mut body = b"echo\n".to_vec();
-    body.extend(std::iter::repeat_n(b'x', args.payload));
-    let body = Bytes::from(body);
-    let one = |broker: Arc<dyn Broker>, body: Bytes| async move {
-        let start = Instant::now();
-        let replies = broker
-            .request(
-                Message::new("bench.echo", body),
-                Some(Duration::from_secs(30)),
-                Some(1),
-            )
-            .await?;
-        anyhow::ensure!(replies.len() == 1, "expected one reply");
-        Ok::<_, anyhow::Error>(start.elapsed())
-    };
-    // Warm up: compile caches, first instances.
-    for _ in 0..50 {
-        one(broker.clone(), body.clone()).await?;
-    }
-    let started = Instant::now();
-    let mut latencies = Vec::with_capacity(args.requests);
-    let per_worker = args.requests / in_flight;
-    let workers: Vec<_> = (0..in_flight)
-        .map(|_| {
-            let broker = broker.clone();
-            let body = body.clone();
-            tokio::spawn(async move {
-                let mut mine = Vec::with_capacity(per_worker);
-                for _ in 0..per_worker {
-                    mine.push(one(broker.clone(), body.clone()).await?);
-                }
-                Ok::<_, anyhow::Error>(mine)
-            })
-        })
-        .collect();
-    for worker in futures::future::join_all(workers).await {
-        latencies.extend(worker.context("worker panicked")??);
-    }
-    let elapsed = started.elapsed();
-    host.stop();
-    latencies.sort();
-    let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
-    Ok((
-        latencies.len() as f64 / elapsed.as_secs_f64(),
-        at(0.5),
-        at(0.99),
-    ))
 }

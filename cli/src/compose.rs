@@ -42,7 +42,8 @@ fn read_component(path: &Path) -> Result<Vec<u8>> {
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory, so that `path`
-/// either keeps its old content or gets all of the new one.
+/// either keeps its old content or gets all of the new one; a new file gets the usual mode
+/// (0666 less the umask).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -55,7 +56,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
             dir.display()
         );
     }
-    let mut file = tempfile::NamedTempFile::new_in(dir)
+    // Mode 0666 before the umask, as `File::create` would give a new file.
+    let mut file = tempfile::Builder::new()
+        .prefix(".msgbridge-")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
+        .tempfile_in(dir)
         .with_context(|| format!("cannot create a file in {}", dir.display()))?;
     file.write_all(bytes)
         .and_then(|()| file.as_file().sync_all())

@@ -78,12 +78,10 @@ pub async fn start(args: RunArgs) -> Result<Host> {
     let hosted = args.worlds.or(manifest.worlds).unwrap_or_default();
     let mut specs = manifest.specs()?;
     if let Some(path) = &args.component {
-        specs.push(read_spec(
-            path,
-            args.name.clone(),
-            args.subscribe.clone(),
-            args.config.iter().cloned().collect(),
-        )?);
+        let mut spec = read_spec(path, args.name.clone())?;
+        spec.subscriptions = args.subscribe.clone();
+        spec.config = args.config.iter().cloned().collect();
+        specs.push(spec);
     }
     if specs.is_empty() {
         bail!("nothing to run: give a component (msgbridge run COMPONENT.wasm) or --manifest FILE");

@@ -211,3 +211,26 @@ fn adapters_writes_the_four_halves() {
         assert_eq!(written, adapter.bytes, "{}", adapter.name);
     }
 }
+
+/// The composed file gets the mode any new file gets: 0666 less the umask.
+#[test]
+fn the_output_honours_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    for (umask, mode) in [("022", 0o644), ("077", 0o600), ("002", 0o664)] {
+        let out = dir.path().join(format!("out-{umask}.wasm"));
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask {umask} && exec \"$0\" compose \"$1\" --target wasmcloud -o \"$2\""
+            ))
+            .arg(env!("CARGO_BIN_EXE_msgbridge"))
+            .arg(artifacts::WASI_PROBE_PATH)
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let actual = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(actual, mode, "umask {umask}: mode {actual:o}");
+    }
+}

@@ -4,12 +4,13 @@ use std::sync::Arc;
 
 use msgbridge_worlds::{Hosted, World};
 use wasmtime::component::{Component, InstancePre, Linker};
+use wasmtime::Store;
 use wasmtime_wasi_config::WasiConfigVariables;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 
 use crate::bindings;
 use crate::state::HostState;
-use crate::{Broker, ComponentSpec, LoadError, Runtime};
+use crate::{Broker, ComponentSpec, InstancePolicy, Limits, LoadError, Runtime};
 
 /// The prefix of the HTTP handler interface a component may export (any 0.2.x).
 const HTTP_HANDLER_PREFIX: &str = "wasi:http/incoming-handler@0.2";
@@ -23,16 +24,6 @@ pub(crate) enum Handler {
     Wasi(bindings::wasi::GuestPre<HostState>),
 }
 
-impl Handler {
-    /// The engine the handler's component was compiled with.
-    pub(crate) fn engine(&self) -> &wasmtime::Engine {
-        match self {
-            Handler::Wasmcloud(pre) => pre.engine(),
-            Handler::Wasi(pre) => pre.engine(),
-        }
-    }
-}
-
 /// A component ready to be instantiated: for messages, for HTTP requests, or both.
 pub(crate) struct Loaded {
     /// Its name, for logs.
@@ -43,6 +34,12 @@ pub(crate) struct Loaded {
     pub(crate) handler: Option<Handler>,
     /// Its HTTP handler, if it exports one.
     pub(crate) http: Option<ProxyPre<HostState>>,
+    /// What its instances may use.
+    pub(crate) limits: Limits,
+    /// How its deliveries get instances.
+    pub(crate) policy: InstancePolicy,
+    /// The engine it was compiled with.
+    engine: wasmtime::Engine,
 }
 
 impl Loaded {
@@ -92,12 +89,25 @@ impl Loaded {
             config: Arc::new(spec.config.iter().collect()),
             handler,
             http,
+            limits: spec.limits,
+            policy: spec.instances,
+            engine: runtime.engine().clone(),
         })
     }
 
-    /// Fresh store data for one instance.
-    pub(crate) fn new_state(&self, broker: Arc<dyn Broker>) -> HostState {
-        HostState::new(self.name.clone(), self.config.clone(), broker)
+    /// A fresh store for one instance: the component's limits enforced, and the guest
+    /// yielding to other tasks at every epoch tick.
+    pub(crate) fn new_store(&self, broker: Arc<dyn Broker>) -> Store<HostState> {
+        let state = HostState::new(
+            self.name.clone(),
+            self.config.clone(),
+            broker,
+            self.limits.store_limits(),
+        );
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|state| &mut state.limits);
+        store.epoch_deadline_async_yield_and_update(1);
+        store
     }
 }
 

@@ -1,97 +1,252 @@
-//! Delivering messages: each one to a fresh instance of the subscribed component, in its
-//! own task, as wasmCloud v2 does.
+//! Delivering messages: each one to an instance of the subscribed component, in its own
+//! task, as wasmCloud v2 does; at most `max_in_flight` at once per component, each stopped
+//! at its deadline, with fresh instances or warm ones.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
+use tokio::sync::Semaphore;
 use wasmtime::component::Resource;
 use wasmtime::Store;
 
 use crate::component::{Handler, Loaded};
 use crate::events::{Delivery, Events, Outcome};
+use crate::state::HostState;
 use crate::wasi::{describe_error, WasiMessage};
-use crate::{Broker, Message, Subscription};
+use crate::{bindings, Broker, InstancePolicy, Message, Subscription};
 
-/// Reads `sub` until it ends, delivering each message in its own task.
-pub(crate) async fn listen(
+/// Everything a component's deliveries share, whichever subscription they come from.
+pub(crate) struct Deliveries {
     component: Arc<Loaded>,
     broker: Arc<dyn Broker>,
     events: Events,
-    mut sub: Subscription,
-) {
-    while let Some(message) = sub.next().await {
-        tokio::spawn(deliver(
-            component.clone(),
-            broker.clone(),
-            events.clone(),
-            message,
-        ));
-    }
-    tracing::debug!(component = %component.name, "subscription ended");
+    in_flight: Arc<Semaphore>,
+    warm: Option<WarmPool>,
 }
 
-/// Delivers `message` to a fresh instance of `component`, logging handler errors and traps
-/// and reporting the outcome to `events`.
-async fn deliver(
-    component: Arc<Loaded>,
-    broker: Arc<dyn Broker>,
-    events: Events,
+impl Deliveries {
+    /// The deliveries of `component`.
+    pub(crate) fn new(component: Arc<Loaded>, broker: Arc<dyn Broker>, events: Events) -> Self {
+        let warm = match component.policy {
+            InstancePolicy::Fresh => None,
+            InstancePolicy::Warm {
+                pool_size,
+                max_invocations,
+            } => Some(WarmPool {
+                idle: Mutex::new(Vec::new()),
+                live: AtomicUsize::new(0),
+                pool_size,
+                max_invocations: max_invocations.max(1),
+            }),
+        };
+        Deliveries {
+            in_flight: Arc::new(Semaphore::new(component.limits.max_in_flight.max(1))),
+            component,
+            broker,
+            events,
+            warm,
+        }
+    }
+}
+
+/// Reads `sub` until it ends, delivering each message in its own task once one of the
+/// component's in-flight slots is free (until then messages wait in the subscription).
+pub(crate) async fn listen(deliveries: Arc<Deliveries>, mut sub: Subscription) {
+    while let Some(message) = sub.next().await {
+        let Ok(permit) = deliveries.in_flight.clone().acquire_owned().await else {
+            break;
+        };
+        let deliveries = deliveries.clone();
+        tokio::spawn(async move {
+            deliveries.deliver(message).await;
+            drop(permit);
+        });
+    }
+    tracing::debug!(component = %deliveries.component.name, "subscription ended");
+}
+
+/// An instance of a component's messaging handler, in its own store.
+struct Instance {
+    store: Store<HostState>,
+    guest: Guest,
+    /// Messages it has handled.
+    uses: u64,
+}
+
+/// The handler export of an instance.
+enum Guest {
+    Wasmcloud(bindings::wasmcloud::Guest),
+    Wasi(bindings::wasi::Guest),
+}
+
+impl Deliveries {
+    /// Waits until none of the component's deliveries is running (new ones may start
+    /// unless its subscriptions have ended).
+    pub(crate) async fn idle(&self) {
+        let all = self.component.limits.max_in_flight.max(1) as u32;
+        if let Ok(permits) = self.in_flight.acquire_many(all).await {
+            drop(permits);
+        }
+    }
+
+    /// Delivers `message`, logging handler errors, traps and missed deadlines and
+    /// reporting the outcome to the host's watchers.
+    async fn deliver(&self, message: Message) {
+        let name = self.component.name.clone();
+        tracing::debug!(
+            component = %name,
+            subject = %message.subject,
+            reply_to = ?message.reply_to,
+            len = message.body.len(),
+            "delivering message"
+        );
+        let Some(handler) = &self.component.handler else {
+            return;
+        };
+        let subject = message.subject.clone();
+        let deadline = self.component.limits.deadline;
+        let (reused, pooled) = match &self.warm {
+            Some(warm) => warm.checkout(),
+            None => (None, false),
+        };
+        let run = async {
+            let instance = match reused {
+                Some(instance) => instance,
+                None => self.instantiate(handler).await?,
+            };
+            call(instance, message).await
+        };
+        let outcome = match tokio::time::timeout(deadline, run).await {
+            Ok(Ok((instance, result))) => {
+                if pooled {
+                    self.checkin(instance);
+                }
+                match result {
+                    Ok(()) => Outcome::Handled,
+                    Err(error) => {
+                        tracing::warn!(component = %name, subject = %subject, error = %error, "handler returned an error");
+                        Outcome::Failed(error)
+                    }
+                }
+            }
+            Ok(Err(trap)) => {
+                self.retire(pooled);
+                let trap = format!("{trap:#}");
+                tracing::warn!(component = %name, subject = %subject, error = %trap, "handler trapped");
+                Outcome::Trapped(trap)
+            }
+            Err(_) => {
+                self.retire(pooled);
+                tracing::warn!(component = %name, subject = %subject, deadline = ?deadline, "handler missed its deadline and was stopped");
+                Outcome::DeadlineExceeded(deadline)
+            }
+        };
+        self.events.send(Delivery {
+            component: name,
+            subject,
+            outcome,
+        });
+    }
+
+    /// A new instance of `handler` in a fresh store.
+    async fn instantiate(&self, handler: &Handler) -> wasmtime::Result<Instance> {
+        let mut store = self.component.new_store(self.broker.clone());
+        let guest = match handler {
+            Handler::Wasmcloud(pre) => Guest::Wasmcloud(pre.instantiate_async(&mut store).await?),
+            Handler::Wasi(pre) => Guest::Wasi(pre.instantiate_async(&mut store).await?),
+        };
+        Ok(Instance {
+            store,
+            guest,
+            uses: 0,
+        })
+    }
+
+    /// Returns a warm instance to the pool, or retires it after its last invocation.
+    fn checkin(&self, mut instance: Instance) {
+        let Some(warm) = &self.warm else {
+            return;
+        };
+        instance.uses += 1;
+        if instance.uses >= warm.max_invocations {
+            warm.release();
+        } else {
+            warm.lock().push(instance);
+        }
+    }
+
+    /// Frees the pool slot of an instance that trapped or missed its deadline.
+    fn retire(&self, pooled: bool) {
+        if let (true, Some(warm)) = (pooled, &self.warm) {
+            warm.release();
+        }
+    }
+}
+
+/// Calls the handler of `instance` with `message`; gives the instance back with the
+/// handler's result, or the trap.
+async fn call(
+    mut instance: Instance,
     message: Message,
-) {
-    let name = component.name.clone();
-    tracing::debug!(
-        component = %name,
-        subject = %message.subject,
-        reply_to = ?message.reply_to,
-        len = message.body.len(),
-        "delivering message"
-    );
-    let Some(handler) = component.handler.clone() else {
-        return;
-    };
-    let subject = message.subject.clone();
-    let mut store = Store::new(handler.engine(), component.new_state(broker));
-    let outcome: wasmtime::Result<Result<(), String>> = match handler {
-        Handler::Wasmcloud(pre) => {
-            async {
-                let guest = pre.instantiate_async(&mut store).await?;
-                guest
-                    .wasmcloud_messaging_handler()
-                    .call_handle_message(&mut store, &crate::wasmcloud::to_broker_message(&message))
-                    .await
-            }
-            .await
+) -> wasmtime::Result<(Instance, Result<(), String>)> {
+    instance.store.epoch_deadline_async_yield_and_update(1);
+    let result = match &instance.guest {
+        Guest::Wasmcloud(guest) => {
+            guest
+                .wasmcloud_messaging_handler()
+                .call_handle_message(
+                    &mut instance.store,
+                    &crate::wasmcloud::to_broker_message(&message),
+                )
+                .await?
         }
-        Handler::Wasi(pre) => {
-            async {
-                let guest = pre.instantiate_async(&mut store).await?;
-                let incoming: Resource<WasiMessage> = store
-                    .data_mut()
-                    .table
-                    .push(WasiMessage::received(message))?;
-                let result = guest
-                    .wasi_messaging_incoming_handler()
-                    .call_handle(&mut store, incoming)
-                    .await?;
-                Ok(result.map_err(describe_error))
-            }
-            .await
+        Guest::Wasi(guest) => {
+            let incoming: Resource<WasiMessage> = instance
+                .store
+                .data_mut()
+                .table
+                .push(WasiMessage::received(message))?;
+            guest
+                .wasi_messaging_incoming_handler()
+                .call_handle(&mut instance.store, incoming)
+                .await?
+                .map_err(describe_error)
         }
     };
-    let outcome = match outcome {
-        Ok(Ok(())) => Outcome::Handled,
-        Ok(Err(error)) => {
-            tracing::warn!(component = %name, subject = %subject, error = %error, "handler returned an error");
-            Outcome::Failed(error)
+    Ok((instance, result))
+}
+
+/// The warm instances of one component.
+struct WarmPool {
+    idle: Mutex<Vec<Instance>>,
+    /// Instances that belong to the pool: idle or handling a message.
+    live: AtomicUsize,
+    pool_size: usize,
+    max_invocations: u64,
+}
+
+impl WarmPool {
+    fn lock(&self) -> MutexGuard<'_, Vec<Instance>> {
+        self.idle.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// An idle instance, or a pool slot to fill with a new one, or neither (a one-shot
+    /// instance) when all are busy: `(instance, belongs to the pool)`.
+    fn checkout(&self) -> (Option<Instance>, bool) {
+        if let Some(instance) = self.lock().pop() {
+            return (Some(instance), true);
         }
-        Err(trap) => {
-            let trap = format!("{trap:#}");
-            tracing::warn!(component = %name, subject = %subject, error = %trap, "handler trapped");
-            Outcome::Trapped(trap)
-        }
-    };
-    events.send(Delivery {
-        component: name,
-        subject,
-        outcome,
-    });
+        let reserved = self
+            .live
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |live| {
+                (live < self.pool_size).then_some(live + 1)
+            })
+            .is_ok();
+        (None, reserved)
+    }
+
+    /// Gives up a pool slot.
+    fn release(&self) {
+        self.live.fetch_sub(1, Ordering::SeqCst);
+    }
 }

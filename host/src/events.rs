@@ -17,8 +17,11 @@ pub enum Outcome {
     /// or the wasi `error` in words (`timed out`, `connection error: …`, the text of
     /// `other`).
     Failed(String),
-    /// The instance trapped (or could not be instantiated); the text is wasmtime's.
+    /// The instance trapped (or could not be instantiated, or exceeded a limit); the text
+    /// is wasmtime's.
     Trapped(String),
+    /// The handler ran past the component's deadline and was stopped.
+    DeadlineExceeded(std::time::Duration),
 }
 
 /// One delivery of a message to a component's handler.

@@ -8,6 +8,7 @@ use msgbridge_worlds::Hosted;
 use wasmtime::component::Linker;
 
 use crate::component::Loaded;
+use crate::delivery::{listen, Deliveries};
 use crate::events::{Delivery, Events};
 use crate::http::{HttpRoute, RouteSlot};
 use crate::state::HostState;
@@ -27,6 +28,7 @@ pub struct Host {
     http_route: RouteSlot,
     names: Mutex<BTreeSet<String>>,
     tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    deliveries: Mutex<Vec<Arc<Deliveries>>>,
     events: Events,
 }
 
@@ -73,6 +75,7 @@ impl Host {
             http_route,
             names: Mutex::new(BTreeSet::new()),
             tasks: Mutex::new(tasks),
+            deliveries: Mutex::new(Vec::new()),
             events: Events::new(),
         })
     }
@@ -168,15 +171,16 @@ impl Host {
                 }));
             }
         }
+        let deliveries = Arc::new(Deliveries::new(
+            loaded.clone(),
+            self.broker.clone(),
+            self.events.clone(),
+        ));
+        lock(&self.deliveries).push(deliveries.clone());
         let mut tasks = lock(&self.tasks);
         for (pattern, sub) in subs {
             tracing::info!(component = %name, subject = %pattern, queue_group = ?queue_group, "subscribed");
-            tasks.push(tokio::spawn(crate::delivery::listen(
-                loaded.clone(),
-                self.broker.clone(),
-                self.events.clone(),
-                sub,
-            )));
+            tasks.push(tokio::spawn(listen(deliveries.clone(), sub)));
         }
         tracing::info!(component = %name, "component started");
         Ok(())
@@ -186,6 +190,15 @@ impl Host {
     fn http_component(&self) -> Option<Arc<str>> {
         let route = self.http_route.read().ok()?;
         route.as_ref().map(|r| r.component.name.clone())
+    }
+
+    /// Stops taking messages ([`Host::stop`]) and waits up to `bound` for the deliveries
+    /// already running to end; returns whether they all did.
+    pub async fn drain(&self, bound: std::time::Duration) -> bool {
+        self.stop();
+        let all: Vec<Arc<Deliveries>> = lock(&self.deliveries).clone();
+        let idle = futures::future::join_all(all.iter().map(|d| d.idle()));
+        tokio::time::timeout(bound, idle).await.is_ok()
     }
 
     /// Ends every subscription and the HTTP server. Deliveries already running finish on

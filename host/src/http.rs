@@ -9,7 +9,6 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::server::conn::http1;
 use tokio::net::TcpListener;
-use wasmtime::Store;
 use wasmtime_wasi_http::io::TokioIo;
 use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
@@ -112,8 +111,7 @@ async fn invoke(
     route: &HttpRoute,
     request: hyper::Request<hyper::body::Incoming>,
 ) -> wasmtime::Result<hyper::Response<HyperOutgoingBody>> {
-    let state = route.component.new_state(route.broker.clone());
-    let mut store = Store::new(route.pre.engine(), state);
+    let mut store = route.component.new_store(route.broker.clone());
     let (sender, receiver) = tokio::sync::oneshot::channel();
     let incoming = store
         .data_mut()

@@ -34,6 +34,7 @@ mod error;
 mod events;
 mod host;
 mod http;
+mod limits;
 mod linker;
 mod manifest;
 mod message;
@@ -51,8 +52,12 @@ pub use config::HostConfig;
 pub use error::{BoxError, CompileError, LoadError, RuntimeError, StartError};
 pub use events::{Delivery, Outcome, EVENT_CAPACITY};
 pub use host::Host;
+pub use limits::{
+    InstancePolicy, Limits, DEFAULT_DEADLINE, DEFAULT_MAX_INSTANCES, DEFAULT_MAX_IN_FLIGHT,
+    DEFAULT_MAX_MEMORY, DEFAULT_MAX_TABLE_ELEMENTS,
+};
 pub use manifest::{default_name, read_spec, Manifest, ManifestComponent, ManifestError};
 pub use message::Message;
 pub use msgbridge_worlds::{Hosted, World};
-pub use runtime::Runtime;
+pub use runtime::{Allocation, Pool, Runtime, EPOCH_TICK};
 pub use spec::{ComponentSpec, BROADCAST, CONSUMER_GROUP_KEY, SUBSCRIPTIONS_KEY};

@@ -30,11 +30,11 @@ pub(crate) fn build(runtime: &Runtime, hosted: Hosted) -> Result<Linker<HostStat
             &mut linker,
             |s| s,
         )
-        .map_err(failed("wasmcloud:messaging"))?;
+        .map_err(failed(World::Wasmcloud.package()))?;
     }
     if hosted.serves(World::Wasi) {
         bindings::wasi::Guest::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |s| s)
-            .map_err(failed("wasi:messaging"))?;
+            .map_err(failed(World::Wasi.package()))?;
     }
     Ok(linker)
 }

@@ -12,6 +12,11 @@
 //! subscriptions = ["tasks.leet"]    # or config.subscriptions = "tasks.leet"
 //! [component.config]
 //! "leet.mode" = "upper"
+//!
+//! # Optional, per component: limits (defaults in `msgbridge_host::Limits`) and warm
+//! # instances (default: a fresh instance per message).
+//! # deadline_ms = 10000, max_memory_mib = 128, max_in_flight = 16
+//! # pool_size = 4, max_invocations = 1000
 //! ```
 
 use std::collections::BTreeMap;
@@ -21,7 +26,7 @@ use std::path::{Path, PathBuf};
 use msgbridge_worlds::Hosted;
 use serde::{Deserialize, Deserializer};
 
-use crate::ComponentSpec;
+use crate::{ComponentSpec, InstancePolicy, Limits};
 
 /// Why a manifest, or a component it names, cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +95,44 @@ pub struct ManifestComponent {
     /// Config entries, answered by `wasi:config/store`.
     #[serde(default)]
     pub config: BTreeMap<String, String>,
+    /// How long one delivery may run, in milliseconds.
+    pub deadline_ms: Option<u64>,
+    /// How far each linear memory of an instance may grow, in MiB.
+    pub max_memory_mib: Option<usize>,
+    /// How many deliveries may run at once.
+    pub max_in_flight: Option<usize>,
+    /// Keep up to this many warm instances (wasmCloud's `poolSize`).
+    pub pool_size: Option<usize>,
+    /// Retire a warm instance after this many messages (wasmCloud's `maxInvocations`).
+    pub max_invocations: Option<u64>,
+}
+
+impl ManifestComponent {
+    /// The limits it asks for, on top of the defaults.
+    pub fn limits(&self) -> Limits {
+        let mut limits = Limits::default();
+        if let Some(ms) = self.deadline_ms {
+            limits.deadline = std::time::Duration::from_millis(ms);
+        }
+        if let Some(mib) = self.max_memory_mib {
+            limits.max_memory = mib.saturating_mul(1 << 20);
+        }
+        if let Some(n) = self.max_in_flight {
+            limits.max_in_flight = n;
+        }
+        limits
+    }
+
+    /// The instance policy it asks for: warm when `pool_size` is set.
+    pub fn instances(&self) -> InstancePolicy {
+        match self.pool_size {
+            Some(pool_size) if pool_size > 0 => InstancePolicy::Warm {
+                pool_size,
+                max_invocations: self.max_invocations.unwrap_or(u64::MAX),
+            },
+            _ => InstancePolicy::Fresh,
+        }
+    }
 }
 
 fn hosted<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Hosted>, D::Error> {
@@ -124,12 +167,12 @@ impl Manifest {
         self.components
             .iter()
             .map(|c| {
-                read_spec(
-                    &c.path,
-                    c.name.clone(),
-                    c.subscriptions.clone(),
-                    c.config.clone(),
-                )
+                let mut spec = read_spec(&c.path, c.name.clone())?;
+                spec.subscriptions = c.subscriptions.clone();
+                spec.config = c.config.clone();
+                spec.limits = c.limits();
+                spec.instances = c.instances();
+                Ok(spec)
             })
             .collect()
     }
@@ -144,13 +187,9 @@ pub fn default_name(path: &Path) -> Result<String, ManifestError> {
         .ok_or_else(|| ManifestError::NoName(path.to_path_buf()))
 }
 
-/// Reads the component at `path` into a spec named `name` (default: [`default_name`]).
-pub fn read_spec(
-    path: &Path,
-    name: Option<String>,
-    subscriptions: Vec<String>,
-    config: BTreeMap<String, String>,
-) -> Result<ComponentSpec, ManifestError> {
+/// Reads the component at `path` into a spec named `name` (default: [`default_name`]),
+/// with no subscriptions, no config and the default limits.
+pub fn read_spec(path: &Path, name: Option<String>) -> Result<ComponentSpec, ManifestError> {
     let name = match name {
         Some(name) => name,
         None => default_name(path)?,
@@ -160,12 +199,7 @@ pub fn read_spec(
         path: path.to_path_buf(),
         source,
     })?;
-    Ok(ComponentSpec {
-        name,
-        wasm: wasm.into(),
-        subscriptions,
-        config,
-    })
+    Ok(ComponentSpec::new(name, wasm))
 }
 
 #[cfg(test)]
@@ -193,6 +227,10 @@ mod tests {
 
                 [[component]]
                 path = "/abs/api.wasm"
+                deadline_ms = 250
+                max_memory_mib = 64
+                pool_size = 2
+                max_invocations = 10
             "#,
         )
         .expect("write");
@@ -209,6 +247,18 @@ mod tests {
             Some("upper")
         );
         assert_eq!(manifest.components[1].path, PathBuf::from("/abs/api.wasm"));
+        assert_eq!(manifest.components[0].limits(), Limits::default());
+        assert_eq!(manifest.components[0].instances(), InstancePolicy::Fresh);
+        let limits = manifest.components[1].limits();
+        assert_eq!(limits.deadline, std::time::Duration::from_millis(250));
+        assert_eq!(limits.max_memory, 64 << 20);
+        assert_eq!(
+            manifest.components[1].instances(),
+            InstancePolicy::Warm {
+                pool_size: 2,
+                max_invocations: 10
+            }
+        );
         assert_eq!(
             default_name(&manifest.components[1].path).ok().as_deref(),
             Some("api")

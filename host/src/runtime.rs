@@ -3,13 +3,86 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 use wasmtime::component::Component;
-use wasmtime::{Config, Engine};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
 use crate::{CompileError, RuntimeError};
+
+/// How often the engine's epoch advances: a running guest yields to other tasks at least
+/// this often, and a deadline is noticed this soon after it passes.
+pub const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// Sizes of wasmtime's pooling allocator: how many instances, memories and tables may be
+/// live at once across the whole runtime, and the largest memory one may grow to (the
+/// hard cap above every component's [`crate::Limits::max_memory`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pool {
+    /// Component instances live at once.
+    pub component_instances: u32,
+    /// Core instances live at once (a composed component has many per message).
+    pub core_instances: u32,
+    /// Linear memories live at once.
+    pub memories: u32,
+    /// Tables live at once.
+    pub tables: u32,
+    /// Largest size of one linear memory, in bytes.
+    pub max_memory_size: usize,
+}
+
+impl Pool {
+    /// Sized from the machine, as `wasmtime serve` sizes its pool: 250 component instances
+    /// per core (at least 500, at most 2000), with room for the many core instances,
+    /// memories and tables of composed components, each memory up to 4 GiB (reserved, not
+    /// committed).
+    pub fn for_this_machine() -> Pool {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
+        let instances = (cores * 250).clamp(500, 2000);
+        Pool {
+            component_instances: instances,
+            core_instances: instances * 20,
+            memories: instances * 4,
+            tables: instances * 20,
+            max_memory_size: 4 << 30,
+        }
+    }
+
+    fn config(&self) -> PoolingAllocationConfig {
+        let mut pool = PoolingAllocationConfig::default();
+        pool.total_component_instances(self.component_instances)
+            .total_core_instances(self.core_instances)
+            .total_memories(self.memories)
+            .total_tables(self.tables)
+            .total_stacks(self.component_instances)
+            .max_memory_size(self.max_memory_size)
+            .max_tables_per_module(8)
+            .table_elements(crate::limits::DEFAULT_MAX_TABLE_ELEMENTS)
+            .max_core_instance_size(8 << 20)
+            .max_component_instance_size(8 << 20)
+            .linear_memory_keep_resident(64 << 10)
+            .table_keep_resident(16 << 10);
+        pool
+    }
+}
+
+/// How a [`Runtime`] allocates instances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allocation {
+    /// wasmtime's pooling allocator (the default): slots are reserved once and reused, so
+    /// instantiating is cheap.
+    Pooling(Pool),
+    /// wasmtime's on-demand allocator: every instance maps its own memory.
+    OnDemand,
+}
+
+impl Default for Allocation {
+    fn default() -> Self {
+        Allocation::Pooling(Pool::for_this_machine())
+    }
+}
 
 /// A wasmtime [`Engine`] plus a cache of compiled [`Component`]s keyed by the SHA-256 of
 /// their bytes, so each distinct component is compiled once however many hosts load it.
@@ -40,12 +113,23 @@ impl std::fmt::Debug for Runtime {
 }
 
 impl Runtime {
-    /// A new runtime with msgbridge's engine settings. Wasmtime's on-disk compilation
+    /// A new runtime with msgbridge's engine settings and the pooling allocator sized for
+    /// this machine; see [`Runtime::with_allocation`].
+    pub fn new() -> Result<Self, RuntimeError> {
+        Self::with_allocation(Allocation::default())
+    }
+
+    /// A new runtime with msgbridge's engine settings: the component model, epoch
+    /// interruption (guests yield every [`EPOCH_TICK`], so a busy guest never holds a
+    /// thread and deadlines can stop it) and `allocation`. Wasmtime's on-disk compilation
     /// cache is used when its default configuration can be loaded (it lives in the user's
     /// cache directory); otherwise compiled code is only cached in memory.
-    pub fn new() -> Result<Self, RuntimeError> {
+    pub fn with_allocation(allocation: Allocation) -> Result<Self, RuntimeError> {
         let mut config = Config::new();
-        config.wasm_component_model(true);
+        config.wasm_component_model(true).epoch_interruption(true);
+        if let Allocation::Pooling(pool) = allocation {
+            config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool.config()));
+        }
         match wasmtime::Cache::from_file(None) {
             Ok(cache) => {
                 config.cache(Some(cache));
@@ -55,10 +139,22 @@ impl Runtime {
         Self::with_config(&config)
     }
 
-    /// A new runtime with an engine built from `config`.
+    /// A new runtime with an engine built from `config`, which must enable epoch
+    /// interruption (the runtime advances the epoch every [`EPOCH_TICK`]).
     pub fn with_config(config: &Config) -> Result<Self, RuntimeError> {
         let engine =
             Engine::new(config).map_err(|e| RuntimeError::Engine(e.into_boxed_dyn_error()))?;
+        let weak = engine.weak();
+        std::thread::Builder::new()
+            .name("msgbridge-epoch".into())
+            .spawn(move || {
+                while let Some(engine) = weak.upgrade() {
+                    engine.increment_epoch();
+                    drop(engine);
+                    std::thread::sleep(EPOCH_TICK);
+                }
+            })
+            .map_err(|e| RuntimeError::Engine(e.into()))?;
         Ok(Runtime {
             inner: Arc::new(RuntimeInner {
                 engine,

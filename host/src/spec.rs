@@ -4,6 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use bytes::Bytes;
 
+use crate::{InstancePolicy, Limits};
+
 /// The config key whose value (comma-separated subjects) adds subscriptions, as in wasmCloud.
 pub const SUBSCRIPTIONS_KEY: &str = "subscriptions";
 /// The config key that chooses a component's queue group; the value `broadcast` gives plain
@@ -25,6 +27,10 @@ pub struct ComponentSpec {
     pub subscriptions: Vec<String>,
     /// Config entries, answered by `wasi:config/store`.
     pub config: BTreeMap<String, String>,
+    /// What one instance, and the component's deliveries together, may use.
+    pub limits: Limits,
+    /// Fresh instances per message (the default) or warm ones.
+    pub instances: InstancePolicy,
 }
 
 impl ComponentSpec {
@@ -35,6 +41,8 @@ impl ComponentSpec {
             wasm: wasm.into(),
             subscriptions: Vec::new(),
             config: BTreeMap::new(),
+            limits: Limits::default(),
+            instances: InstancePolicy::Fresh,
         }
     }
 
@@ -47,6 +55,18 @@ impl ComponentSpec {
     /// The same component with config entry `key` = `value`.
     pub fn config(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.config.insert(key.into(), value.into());
+        self
+    }
+
+    /// The same component with `limits`.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The same component with instances made by `policy`.
+    pub fn instances(mut self, policy: InstancePolicy) -> Self {
+        self.instances = policy;
         self
     }
 

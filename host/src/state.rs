@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use wasmtime::component::ResourceTable;
+use wasmtime::StoreLimits;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_config::WasiConfigVariables;
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
@@ -18,6 +19,8 @@ pub(crate) struct HostState {
     pub(crate) broker: Arc<dyn Broker>,
     /// The component's name, for logs.
     pub(crate) component: Arc<str>,
+    /// The store's resource limits.
+    pub(crate) limits: StoreLimits,
 }
 
 impl HostState {
@@ -26,6 +29,7 @@ impl HostState {
         component: Arc<str>,
         config: Arc<WasiConfigVariables>,
         broker: Arc<dyn Broker>,
+        limits: StoreLimits,
     ) -> Self {
         let wasi = WasiCtx::builder()
             .inherit_stdout()
@@ -39,6 +43,7 @@ impl HostState {
             config,
             broker,
             component,
+            limits,
         }
     }
 }

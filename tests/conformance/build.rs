@@ -37,35 +37,15 @@ fn main() {
     std::fs::write(out.join("cases.rs"), list).expect("write cases.rs");
 
     // Versions from Cargo.lock.
-    let lock_path = root.join("Cargo.lock");
-    println!("cargo:rerun-if-changed={}", lock_path.display());
-    let lock = std::fs::read_to_string(&lock_path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", lock_path.display()));
-    for (krate, var) in [
-        ("wasmtime", "MSGBRIDGE_VERSION_WASMTIME"),
-        ("wac-graph", "MSGBRIDGE_VERSION_WAC_GRAPH"),
-        ("wit-component", "MSGBRIDGE_VERSION_WIT_COMPONENT"),
-        ("async-nats", "MSGBRIDGE_VERSION_ASYNC_NATS"),
-    ] {
-        let versions = versions_of(&lock, krate);
-        assert!(!versions.is_empty(), "{krate} is not in Cargo.lock");
-        println!("cargo:rustc-env={var}={}", versions.join(", "));
-    }
-}
-
-/// Every version of `krate` that `lock` lists.
-fn versions_of(lock: &str, krate: &str) -> Vec<String> {
-    let mut versions = Vec::new();
-    let mut lines = lock.lines();
-    while let Some(line) = lines.next() {
-        if line.trim() == format!("name = {krate:?}") {
-            if let Some(version) = lines
-                .next()
-                .and_then(|l| l.trim().strip_prefix("version = "))
-            {
-                versions.push(version.trim_matches('"').to_string());
-            }
-        }
-    }
-    versions
+    msgbridge_guest_build::main_or_exit(|| {
+        msgbridge_guest_build::record_lock_versions(
+            &root.join("Cargo.lock"),
+            &[
+                ("wasmtime", "MSGBRIDGE_VERSION_WASMTIME"),
+                ("wac-graph", "MSGBRIDGE_VERSION_WAC_GRAPH"),
+                ("wit-component", "MSGBRIDGE_VERSION_WIT_COMPONENT"),
+                ("async-nats", "MSGBRIDGE_VERSION_ASYNC_NATS"),
+            ],
+        )
+    });
 }

@@ -1,4 +1,5 @@
-//! Build-script helper that compiles a workspace of guest code for a wasm target.
+//! Build-script helpers: compiling a workspace of guest code for a wasm target, and
+//! recording the versions of the crates a report names (from the workspace's `Cargo.lock`).
 //!
 //! msgbridge's adapter halves and test guests are Rust crates built for
 //! `wasm32-unknown-unknown` and `wasm32-wasip2`. Crates that ship or test them (the
@@ -154,4 +155,32 @@ pub fn check_target_installed(target: &str) -> Result<(), String> {
          run `rustup target add {target}`",
         libdir.display()
     ))
+}
+
+/// Sets, for each `(crate, variable)`, the build-time environment variable `variable` to the
+/// versions of `crate` that the workspace's `Cargo.lock` (at `lock_path`) lists, joined with
+/// `, `, so that a generated report names what actually ran.
+pub fn record_lock_versions(lock_path: &Path, crates: &[(&str, &str)]) -> Result<(), String> {
+    rerun_if_changed(lock_path);
+    let lock = std::fs::read_to_string(lock_path)
+        .map_err(|e| format!("cannot read {}: {e}", lock_path.display()))?;
+    for (krate, var) in crates {
+        let mut versions = Vec::new();
+        let mut lines = lock.lines();
+        while let Some(line) = lines.next() {
+            if line.trim() == format!("name = {krate:?}") {
+                if let Some(version) = lines
+                    .next()
+                    .and_then(|l| l.trim().strip_prefix("version = "))
+                {
+                    versions.push(version.trim_matches('"').to_string());
+                }
+            }
+        }
+        if versions.is_empty() {
+            return Err(format!("{krate} is not in {}", lock_path.display()));
+        }
+        println!("cargo:rustc-env={var}={}", versions.join(", "));
+    }
+    Ok(())
 }

@@ -343,6 +343,7 @@ pub async fn run_case(
                 Outcome::Handled => {}
                 Outcome::Failed(error) => failures.push(error),
                 Outcome::Trapped(_) => failures.push("trap".to_string()),
+                Outcome::DeadlineExceeded(_) => failures.push("deadline".to_string()),
             }
         }
     }

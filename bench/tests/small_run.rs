@@ -1,0 +1,50 @@
+//! A small run of the benchmark (`--requests 200`), so that it cannot rot: every scenario
+//! runs for every guest and form, and the report has its tables and headline ratios.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_small_run_reports_every_table_and_ratio() {
+    let settings = msgbridge_bench::Settings {
+        requests: 200,
+        rounds: 2,
+        concurrency: 4,
+        payload: 64,
+        pooling: true,
+        command: "cargo test -p msgbridge-bench".into(),
+    };
+    let report = msgbridge_bench::run(&settings)
+        .await
+        .expect("the benchmark runs");
+    for heading in [
+        "## Headline ratios",
+        "## Throughput",
+        "## Latency of `fresh-request-reply`",
+        "## Composition",
+    ] {
+        assert!(report.markdown.contains(heading), "missing {heading}");
+    }
+    for name in [
+        "fresh-request-reply-spliced",
+        "fresh-request-reply-portable",
+        "warm-request-reply-spliced",
+        "p99-fresh-spliced",
+        "publish-64KiB-spliced",
+        "instantiate-and-handle-spliced",
+    ] {
+        let value = report
+            .ratios
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("no ratio {name}: {:?}", report.ratios))
+            .1;
+        assert!(value.is_finite() && value > 0.0, "{name} = {value}");
+    }
+    for guest in ["wasi-probe", "wasmcloud-probe", "js-wasmcloud-probe"] {
+        assert!(
+            report
+                .ratios
+                .iter()
+                .any(|(n, _)| n == &format!("fresh-request-reply-spliced/{guest}")),
+            "no ratio for {guest}"
+        );
+    }
+}
