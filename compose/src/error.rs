@@ -120,6 +120,9 @@ pub enum Error {
     /// wac-graph could not wire or encode the composition.
     #[error("composition failed: {0}")]
     Compose(String),
+    /// Splicing the bridge into a spliceable guest failed (see [`crate::SpliceError`]).
+    #[error("splicing the bridge into the component failed")]
+    Splice(#[source] Box<crate::SpliceError>),
     /// The composed component failed msgbridge's own checks (a bug in msgbridge).
     #[error("the composed component is wrong, which is a msgbridge bug: {0}")]
     Check(String),

@@ -9,6 +9,11 @@
 //! messaging interfaces plus the guest's own other imports, and never expose the private
 //! interfaces between the halves.
 //!
+//! Two forms exist. The *spliced* form ([`splice`], [`compose_preferring_splice`]) fuses a
+//! bridge core module into the guest's own component, sharing its memory, as wasmtime's
+//! preview1 adapter does; the *portable* form ([`compose`], [`compose_with`]) wraps the
+//! guest in two adapter components and works for any component, compositions included.
+//!
 //! ```no_run
 //! let guest = std::fs::read("worker.wasm")?;
 //! let adapted = msgbridge_compose::compose(&guest, msgbridge_compose::Target::Wasmcloud)?;
@@ -21,11 +26,15 @@ mod error;
 mod graph;
 mod inspect;
 mod names;
+mod splice;
 
 pub use client_name::MAX_CLIENT_NAME_LEN;
 pub use error::{Error, Shape};
 pub use inspect::{inspect, top_level_names, Inspection, InterfaceUse, TopLevelNames};
 pub use names::{Target, World};
+pub use splice::{
+    memory_definitions, splice, spliceability, BoxError, NotSpliceable, SpliceError,
+};
 
 use msgbridge_adapters::{adapter, Direction, Role};
 
@@ -134,4 +143,43 @@ pub fn compose_with(guest: &[u8], options: &ComposeOptions) -> Result<Vec<u8>, E
     let composed = graph::build(guest, &inspection, sender, receiver)?;
     graph::check(&composed, &inspection, &plan)?;
     Ok(composed)
+}
+
+/// The form an adapted component takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// The bridge runs inside the guest's own component ([`splice`]).
+    Spliced,
+    /// The guest is wrapped in the two adapter halves ([`compose_with`]).
+    Portable,
+}
+
+/// What [`compose_preferring_splice`] produced.
+#[derive(Debug, Clone)]
+pub struct Composed {
+    /// The adapted component.
+    pub bytes: Vec<u8>,
+    /// Its form.
+    pub form: Form,
+    /// Why the guest got the portable form, when it did.
+    pub portable_because: Option<NotSpliceable>,
+}
+
+/// Splices the bridge into `guest` when its shape allows ([`splice`]), and composes the
+/// portable halves otherwise ([`compose_with`]), saying which form it chose and why.
+pub fn compose_preferring_splice(guest: &[u8], options: &ComposeOptions) -> Result<Composed, Error> {
+    match splice(guest, options) {
+        Ok(bytes) => Ok(Composed {
+            bytes,
+            form: Form::Spliced,
+            portable_because: None,
+        }),
+        Err(SpliceError::NotSpliceable(reason)) => Ok(Composed {
+            bytes: compose_with(guest, options)?,
+            form: Form::Portable,
+            portable_because: Some(reason),
+        }),
+        Err(SpliceError::Guest(e)) => Err(e),
+        Err(e) => Err(Error::Splice(Box::new(e))),
+    }
 }

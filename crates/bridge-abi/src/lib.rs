@@ -75,6 +75,8 @@ impl core::fmt::Display for ClientNameError {
     }
 }
 
+impl core::error::Error for ClientNameError {}
+
 /// Packs `name` into the globals' layout.
 pub const fn pack_client_name(name: &[u8]) -> Result<PackedClientName, ClientNameError> {
     if name.is_empty() {

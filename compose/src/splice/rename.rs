@@ -1,0 +1,118 @@
+//! Gathering the main module's imports of the bridged interfaces under the bridge's one
+//! adapter module name, so that wit-component routes them to the bridge.
+//!
+//! `wasi:messaging/types@0.2.0-draft` `[constructor]message` becomes
+//! `msgbridge_bridge` `types.[constructor]message` (see `msgbridge-bridge-abi`). Only the
+//! import section is rebuilt; every other section is copied byte for byte, so a 12 MB
+//! module costs a copy, not a re-encoding.
+
+use std::collections::BTreeSet;
+
+use msgbridge_bridge_abi::{ADAPTER_MODULE, FIELD_SEPARATOR};
+use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
+use wasm_encoder::{ImportSection, Module, RawSection};
+use wasmparser::{Parser, Payload};
+
+use super::error::{NotSpliceable, SpliceError};
+use crate::World;
+
+/// The bridge's export name for the guest's import `module` `name`, when `module` is an
+/// interface of `world` (the guest's messaging world).
+pub(crate) fn bridged_field(world: World, module: &str, name: &str) -> Option<String> {
+    if !world.owns(module) {
+        return None;
+    }
+    let short = module.split_once('/')?.1.split_once('@')?.0;
+    Some(format!("{short}{FIELD_SEPARATOR}{name}"))
+}
+
+/// Returns `main` with its imports of `world`'s interfaces renamed to the bridge's
+/// exports, after checking that the bridge (whose function exports are `provided`) has
+/// every one of them.
+pub(crate) fn rename_imports(
+    main: &[u8],
+    world: World,
+    provided: &BTreeSet<String>,
+) -> Result<Vec<u8>, SpliceError> {
+    let mut out = Module::new();
+    let rewrite = |source| SpliceError::Rewrite {
+        what: "main",
+        source,
+    };
+    for payload in Parser::new(0).parse_all(main) {
+        let payload = payload.map_err(SpliceError::Parse)?;
+        if let Payload::ImportSection(section) = &payload {
+            let mut imports = ImportSection::new();
+            for import in section.clone().into_imports() {
+                let import = import.map_err(SpliceError::Parse)?;
+                let ty = RoundtripReencoder
+                    .entity_type(import.ty)
+                    .map_err(rewrite)?;
+                match bridged_field(world, import.module, import.name) {
+                    Some(field) => {
+                        if !provided.contains(&field) {
+                            return Err(NotSpliceable::UnbridgedImport {
+                                module: import.module.to_string(),
+                                name: import.name.to_string(),
+                            }
+                            .into());
+                        }
+                        imports.import(ADAPTER_MODULE, &field, ty);
+                    }
+                    None => {
+                        imports.import(import.module, import.name, ty);
+                    }
+                }
+            }
+            out.section(&imports);
+            continue;
+        }
+        if let Some((id, range)) = payload.as_section() {
+            let data = main
+                .get(range.start as usize..range.end as usize)
+                .ok_or_else(|| SpliceError::Check("a section lies outside its module".into()))?;
+            out.section(&RawSection { id, data });
+        }
+    }
+    Ok(out.finish())
+}
+
+/// The names of a core module's function exports.
+pub(crate) fn function_exports(module: &[u8]) -> Result<BTreeSet<String>, SpliceError> {
+    let mut names = BTreeSet::new();
+    for payload in Parser::new(0).parse_all(module) {
+        if let Payload::ExportSection(section) = payload.map_err(SpliceError::Parse)? {
+            for export in section {
+                let export = export.map_err(SpliceError::Parse)?;
+                if export.kind == wasmparser::ExternalKind::Func {
+                    names.insert(export.name.to_string());
+                }
+            }
+        }
+    }
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bridged_fields_use_the_interface_short_name() {
+        assert_eq!(
+            bridged_field(World::Wasi, "wasi:messaging/types@0.2.0-draft", "[constructor]message")
+                .as_deref(),
+            Some("types.[constructor]message")
+        );
+        assert_eq!(
+            bridged_field(World::Wasmcloud, "wasmcloud:messaging/consumer@0.2.0", "request")
+                .as_deref(),
+            Some("consumer.request")
+        );
+        assert_eq!(bridged_field(World::Wasi, "wasi:cli/stdout@0.2.0", "get-stdout"), None);
+        assert_eq!(
+            bridged_field(World::Wasmcloud, "wasi:messaging/types@0.2.0-draft", "x"),
+            None
+        );
+    }
+}
