@@ -190,7 +190,7 @@ impl Buf {
     #[inline(always)]
     pub fn as_ptr(&self) -> *mut u8 {
         if self.ptr.is_null() {
-            1 as *mut u8
+            ptr::dangling_mut::<u8>()
         } else {
             self.ptr
         }

@@ -294,7 +294,7 @@ pub extern "C" fn request(sp: u32, sl: u32, bp: u32, bl: u32, timeout_ms: u32, r
                         let l = load32((r + 8) as *const u8);
                         (guest_copy(load32((r + 4) as *const u8) as usize as *const u8, l), l)
                     } else {
-                        (guest_copy(1 as *const u8, 0), 0)
+                        (guest_copy(core::ptr::dangling::<u8>(), 0), 0)
                     };
                     message_data(first, r);
                     let bl = load32((r + 4) as *const u8);

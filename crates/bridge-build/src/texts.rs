@@ -80,8 +80,9 @@ fn starts_with_expr(needle: &[u8]) -> String {
 fn matches_lower_at_expr(needle: &[u8]) -> String {
     let mut parts = Vec::new();
     for (k, b) in needle.iter().enumerate() {
+        let at = if k == 0 { "i".to_string() } else { format!("i + {k}") };
         parts.push(format!(
-            "lower(unsafe {{ *t.get_unchecked(i + {k}) }}) == {:#04x}",
+            "lower(unsafe {{ *t.get_unchecked({at}) }}) == {:#04x}",
             b.to_ascii_lowercase()
         ));
     }

@@ -102,6 +102,26 @@ impl Guest {
         }
     }
 
+    /// Its bytes with the bridge spliced in for a host of the other world
+    /// (`msgbridge_compose::splice`, never the portable fallback), once per process.
+    pub fn spliced_bytes(self) -> Result<&'static [u8], crate::RunError> {
+        static WASI: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+        static WASMCLOUD: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+        static JS_WASMCLOUD: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
+        let cell = match self {
+            Guest::RustWasi => &WASI,
+            Guest::RustWasmcloud => &WASMCLOUD,
+            Guest::JsWasmcloud => &JS_WASMCLOUD,
+        };
+        cell.get_or_init(|| {
+            let options =
+                msgbridge_compose::ComposeOptions::new(self.world().other().target());
+            msgbridge_compose::splice(self.native_bytes(), &options).map_err(|e| e.to_string())
+        })
+        .as_deref()
+        .map_err(|e| crate::RunError::Compose(e.clone()))
+    }
+
     /// Its bytes composed for a host of the other world, composed once per process.
     pub fn adapted_bytes(self) -> Result<&'static [u8], crate::RunError> {
         static WASI: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
@@ -130,6 +150,9 @@ pub struct Configuration {
     pub guest: Guest,
     /// Whether the guest is composed for a host of the other world.
     pub adapted: bool,
+    /// When adapted, whether in the spliced form (the bridge inside the guest's component)
+    /// rather than the portable one (the two halves around it).
+    pub spliced: bool,
     /// In a cross-world pair, the native guest (of the host's world) that plays the
     /// harness's repliers.
     pub peer: Option<Guest>,
@@ -151,7 +174,9 @@ impl Configuration {
 
     /// The bytes of the component under test.
     pub fn guest_bytes(&self) -> Result<&'static [u8], crate::RunError> {
-        if self.adapted {
+        if self.adapted && self.spliced {
+            self.guest.spliced_bytes()
+        } else if self.adapted {
             self.guest.adapted_bytes()
         } else {
             Ok(self.guest.native_bytes())
@@ -170,22 +195,29 @@ impl Configuration {
     pub fn adapted_alone(&self) -> Option<&'static str> {
         configurations()
             .into_iter()
-            .find(|c| c.guest == self.guest && c.adapted && c.peer.is_none())
+            .find(|c| {
+                c.guest == self.guest && c.adapted && c.spliced == self.spliced && c.peer.is_none()
+            })
             .map(|c| c.id)
     }
 
     /// How it runs, for the matrix.
     pub fn describe(&self) -> String {
         let host = format!("host serving only {}", self.host_world().name());
+        let how = if self.spliced {
+            "with the bridge spliced in"
+        } else {
+            "composed with the portable halves"
+        };
         match (self.adapted, self.peer) {
             (false, _) => format!("{}, native, on a {host}", self.guest.describe()),
             (true, None) => format!(
-                "{} composed `--target {}`, on a {host}",
+                "{} {how} (`--target {}`), on a {host}",
                 self.guest.describe(),
                 self.host_world().name()
             ),
             (true, Some(peer)) => format!(
-                "{} composed `--target {}`, its repliers native {} on the same {host}",
+                "{} {how} (`--target {}`), its repliers native {} on the same {host}",
                 self.guest.describe(),
                 self.host_world().name(),
                 peer.describe()
@@ -201,6 +233,7 @@ pub fn configurations() -> Vec<Configuration> {
             id: "native-wasi",
             guest: Guest::RustWasi,
             adapted: false,
+            spliced: false,
             peer: None,
             reference: None,
         },
@@ -208,6 +241,7 @@ pub fn configurations() -> Vec<Configuration> {
             id: "native-wasmcloud",
             guest: Guest::RustWasmcloud,
             adapted: false,
+            spliced: false,
             peer: None,
             reference: None,
         },
@@ -215,6 +249,7 @@ pub fn configurations() -> Vec<Configuration> {
             id: "adapted-wasi",
             guest: Guest::RustWasi,
             adapted: true,
+            spliced: false,
             peer: None,
             reference: Some("native-wasi"),
         },
@@ -222,6 +257,7 @@ pub fn configurations() -> Vec<Configuration> {
             id: "adapted-wasmcloud",
             guest: Guest::RustWasmcloud,
             adapted: true,
+            spliced: false,
             peer: None,
             reference: Some("native-wasmcloud"),
         },
@@ -229,6 +265,7 @@ pub fn configurations() -> Vec<Configuration> {
             id: "pair-wasi-wasmcloud",
             guest: Guest::RustWasi,
             adapted: true,
+            spliced: false,
             peer: Some(Guest::RustWasmcloud),
             reference: Some("native-wasi"),
         },
@@ -236,6 +273,7 @@ pub fn configurations() -> Vec<Configuration> {
             id: "pair-wasmcloud-wasi",
             guest: Guest::RustWasmcloud,
             adapted: true,
+            spliced: false,
             peer: Some(Guest::RustWasi),
             reference: Some("native-wasmcloud"),
         },
@@ -246,6 +284,7 @@ pub fn configurations() -> Vec<Configuration> {
             id: "js-native-wasmcloud",
             guest: Guest::JsWasmcloud,
             adapted: false,
+            spliced: false,
             peer: None,
             reference: Some("native-wasmcloud"),
         },
@@ -253,6 +292,49 @@ pub fn configurations() -> Vec<Configuration> {
             id: "js-adapted-wasmcloud",
             guest: Guest::JsWasmcloud,
             adapted: true,
+            spliced: false,
+            peer: None,
+            reference: Some("js-native-wasmcloud"),
+        },
+        // The spliced form (the bridge fused into the guest's own component, sharing its
+        // memory) must behave exactly as the portable form does.
+        Configuration {
+            id: "spliced-wasi",
+            guest: Guest::RustWasi,
+            adapted: true,
+            spliced: true,
+            peer: None,
+            reference: Some("native-wasi"),
+        },
+        Configuration {
+            id: "spliced-wasmcloud",
+            guest: Guest::RustWasmcloud,
+            adapted: true,
+            spliced: true,
+            peer: None,
+            reference: Some("native-wasmcloud"),
+        },
+        Configuration {
+            id: "spliced-pair-wasi-wasmcloud",
+            guest: Guest::RustWasi,
+            adapted: true,
+            spliced: true,
+            peer: Some(Guest::RustWasmcloud),
+            reference: Some("native-wasi"),
+        },
+        Configuration {
+            id: "spliced-pair-wasmcloud-wasi",
+            guest: Guest::RustWasmcloud,
+            adapted: true,
+            spliced: true,
+            peer: Some(Guest::RustWasi),
+            reference: Some("native-wasmcloud"),
+        },
+        Configuration {
+            id: "js-spliced-wasmcloud",
+            guest: Guest::JsWasmcloud,
+            adapted: true,
+            spliced: true,
             peer: None,
             reference: Some("js-native-wasmcloud"),
         },
