@@ -101,7 +101,8 @@ mod bridge_shape {
                     for import in imports.into_imports() {
                         let import = import.map_err(|e| e.to_string())?;
                         match import.ty {
-                            TypeRef::Memory(_) if (import.module, import.name) == ("env", "memory") => {}
+                            TypeRef::Memory(_)
+                                if (import.module, import.name) == ("env", "memory") => {}
                             TypeRef::Func(_) if allowed_module(import.module) => {}
                             _ => {
                                 return Err(format!(

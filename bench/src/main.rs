@@ -15,11 +15,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use bytes::Bytes;
 use clap::Parser;
-use msgbridge_compose::{compose, Target};
+use msgbridge_compose::{compose, splice, ComposeOptions, Target};
 use msgbridge_host::{
     Broker, ComponentSpec, Host, HostConfig, InProcessBroker, Message, Runtime, Worlds,
 };
 use msgbridge_test_artifacts as artifacts;
+use msgbridge_test_js_artifacts as js_artifacts;
 
 /// Measures msgbridge's overhead.
 #[derive(Parser)]
@@ -64,8 +65,10 @@ fn runtime(pooling: bool) -> Result<Runtime> {
 async fn main() -> Result<()> {
     let args = Args::parse();
     println!("## Composition\n");
-    println!("| guest | target | guest bytes | composed bytes | compose time (median of 20) |");
-    println!("|---|---|---:|---:|---:|");
+    println!(
+        "| guest | target | guest bytes | portable bytes | portable compose (median of 20) | spliced bytes | splice (median of 20) |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|");
     for (name, guest, target) in [
         ("wasi-probe", artifacts::WASI_PROBE, Target::Wasmcloud),
         ("wasmcloud-probe", artifacts::WASMCLOUD_PROBE, Target::Wasi),
@@ -76,19 +79,32 @@ async fn main() -> Result<()> {
             artifacts::REVERSE_WORKER,
             Target::Wasmcloud,
         ),
+        (
+            "wasmcloud-probe (JS)",
+            js_artifacts::JS_WASMCLOUD_PROBE,
+            Target::Wasi,
+        ),
     ] {
         let mut times = Vec::new();
+        let mut spliced_times = Vec::new();
         let mut size = 0;
+        let mut spliced_size = 0;
+        let options = ComposeOptions::new(target);
         for _ in 0..20 {
             let start = Instant::now();
             size = compose(guest, target)?.len();
             times.push(start.elapsed());
+            let start = Instant::now();
+            spliced_size = splice(guest, &options)?.len();
+            spliced_times.push(start.elapsed());
         }
         times.sort();
+        spliced_times.sort();
         println!(
-            "| {name} | {target} | {} | {size} | {:.2} ms |",
+            "| {name} | {target} | {} | {size} | {:.2} ms | {spliced_size} | {:.2} ms |",
             guest.len(),
-            ms(times[times.len() / 2])
+            ms(times[times.len() / 2]),
+            ms(spliced_times[spliced_times.len() / 2])
         );
     }
 
@@ -119,6 +135,14 @@ async fn main() -> Result<()> {
             Worlds::Wasmcloud,
         ),
         (
+            "wasi-probe, spliced",
+            Bytes::from(splice(
+                artifacts::WASI_PROBE,
+                &ComposeOptions::new(Target::Wasmcloud),
+            )?),
+            Worlds::Wasmcloud,
+        ),
+        (
             "wasmcloud-probe, native",
             Bytes::from_static(artifacts::WASMCLOUD_PROBE),
             Worlds::Wasmcloud,
@@ -126,6 +150,14 @@ async fn main() -> Result<()> {
         (
             "wasmcloud-probe, adapted",
             Bytes::from(compose(artifacts::WASMCLOUD_PROBE, Target::Wasi)?),
+            Worlds::Wasi,
+        ),
+        (
+            "wasmcloud-probe, spliced",
+            Bytes::from(splice(
+                artifacts::WASMCLOUD_PROBE,
+                &ComposeOptions::new(Target::Wasi),
+            )?),
             Worlds::Wasi,
         ),
     ];

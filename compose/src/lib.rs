@@ -32,9 +32,7 @@ pub use client_name::MAX_CLIENT_NAME_LEN;
 pub use error::{Error, Shape};
 pub use inspect::{inspect, top_level_names, Inspection, InterfaceUse, TopLevelNames};
 pub use names::{Target, World};
-pub use splice::{
-    memory_definitions, splice, spliceability, BoxError, NotSpliceable, SpliceError,
-};
+pub use splice::{memory_definitions, splice, spliceability, BoxError, NotSpliceable, SpliceError};
 
 use msgbridge_adapters::{adapter, Direction, Role};
 
@@ -167,7 +165,10 @@ pub struct Composed {
 
 /// Splices the bridge into `guest` when its shape allows ([`splice`]), and composes the
 /// portable halves otherwise ([`compose_with`]), saying which form it chose and why.
-pub fn compose_preferring_splice(guest: &[u8], options: &ComposeOptions) -> Result<Composed, Error> {
+pub fn compose_preferring_splice(
+    guest: &[u8],
+    options: &ComposeOptions,
+) -> Result<Composed, Error> {
     match splice(guest, options) {
         Ok(bytes) => Ok(Composed {
             bytes,

@@ -6,8 +6,8 @@
 use std::collections::BTreeSet;
 
 use msgbridge_compose::{
-    compose, compose_preferring_splice, memory_definitions, splice, spliceability,
-    top_level_names, ComposeOptions, Form, NotSpliceable, SpliceError, Target,
+    compose, compose_preferring_splice, memory_definitions, splice, spliceability, top_level_names,
+    ComposeOptions, Form, NotSpliceable, SpliceError, Target,
 };
 use msgbridge_test_artifacts as artifacts;
 use wasmparser::{KnownCustom, Name, Parser, Payload};
@@ -42,22 +42,40 @@ fn non_messaging(names: &BTreeSet<String>) -> BTreeSet<String> {
 
 /// Splices `guest` for `target` and checks the shape common to every fixture; returns the
 /// spliced bytes.
-fn spliced(name: &str, guest: &[u8], target: Target, imports: &[&str], exports: &[&str]) -> Vec<u8> {
+fn spliced(
+    name: &str,
+    guest: &[u8],
+    target: Target,
+    imports: &[&str],
+    exports: &[&str],
+) -> Vec<u8> {
     let out = splice(guest, &ComposeOptions::new(target))
         .unwrap_or_else(|e| panic!("{name}: {e}: {:?}", std::error::Error::source(&e)));
     wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
         .validate_all(&out)
         .unwrap_or_else(|e| panic!("{name} does not validate: {e}"));
-    assert_eq!(memory_definitions(&out).unwrap(), 1, "{name}: linear memories");
+    assert_eq!(
+        memory_definitions(&out).unwrap(),
+        1,
+        "{name}: linear memories"
+    );
     let before = top_level_names(guest).unwrap();
     let after = top_level_names(&out).unwrap();
-    assert_eq!(messaging(&after.imports), set(imports), "{name}: messaging imports");
+    assert_eq!(
+        messaging(&after.imports),
+        set(imports),
+        "{name}: messaging imports"
+    );
     assert_eq!(
         non_messaging(&after.imports),
         non_messaging(&before.imports),
         "{name}: other imports"
     );
-    assert_eq!(messaging(&after.exports), set(exports), "{name}: messaging exports");
+    assert_eq!(
+        messaging(&after.exports),
+        set(exports),
+        "{name}: messaging exports"
+    );
     assert_eq!(
         non_messaging(&after.exports),
         non_messaging(&before.exports),
@@ -67,7 +85,8 @@ fn spliced(name: &str, guest: &[u8], target: Target, imports: &[&str], exports: 
         assert!(!n.starts_with("msgbridge"), "{name} exposes {n}");
     }
     assert!(
-        !out.windows(b"msgbridge:bridge".len()).any(|w| w == b"msgbridge:bridge"),
+        !out.windows(b"msgbridge:bridge".len())
+            .any(|w| w == b"msgbridge:bridge"),
         "{name} mentions msgbridge's private package"
     );
     out
@@ -159,7 +178,10 @@ fn splicing_adds_little_to_a_guest() {
 /// The values of the globals named `names` in the core modules of `component`.
 fn named_globals(component: &[u8], names: &[String]) -> Vec<i32> {
     for payload in Parser::new(0).parse_all(component) {
-        if let Payload::ModuleSection { unchecked_range, .. } = payload.unwrap() {
+        if let Payload::ModuleSection {
+            unchecked_range, ..
+        } = payload.unwrap()
+        {
             let module = &component[unchecked_range.start as usize..unchecked_range.end as usize];
             let mut indices = std::collections::BTreeMap::new();
             let mut values = Vec::new();
@@ -190,10 +212,7 @@ fn named_globals(component: &[u8], names: &[String]) -> Vec<i32> {
                 }
             }
             if names.iter().all(|n| indices.contains_key(n)) {
-                return names
-                    .iter()
-                    .map(|n| values[indices[n] as usize])
-                    .collect();
+                return names.iter().map(|n| values[indices[n] as usize]).collect();
             }
         }
     }
@@ -202,7 +221,9 @@ fn named_globals(component: &[u8], names: &[String]) -> Vec<i32> {
 
 #[test]
 fn the_client_name_is_set_in_the_bridge_globals() {
-    use msgbridge_bridge_abi::{pack_client_name, CLIENT_NAME_LEN_GLOBAL, CLIENT_NAME_WORD_GLOBAL_PREFIX};
+    use msgbridge_bridge_abi::{
+        pack_client_name, CLIENT_NAME_LEN_GLOBAL, CLIENT_NAME_WORD_GLOBAL_PREFIX,
+    };
     let names: Vec<String> = std::iter::once(CLIENT_NAME_LEN_GLOBAL.to_string())
         .chain((0..3).map(|i| format!("{CLIENT_NAME_WORD_GLOBAL_PREFIX}{i}")))
         .collect();
@@ -210,12 +231,20 @@ fn the_client_name_is_set_in_the_bridge_globals() {
     let default = splice(artifacts::WASMCLOUD_PROBE, &options).unwrap();
     options.client_name = "orders-eu".into();
     let named = splice(artifacts::WASMCLOUD_PROBE, &options).unwrap();
-    assert_eq!(top_level_names(&default).unwrap(), top_level_names(&named).unwrap());
+    assert_eq!(
+        top_level_names(&default).unwrap(),
+        top_level_names(&named).unwrap()
+    );
     for (bytes, name) in [(&default, "default"), (&named, "orders-eu")] {
         let packed = pack_client_name(name.as_bytes()).unwrap();
         assert_eq!(
             named_globals(bytes, &names),
-            [packed.len, packed.words[0], packed.words[1], packed.words[2]],
+            [
+                packed.len,
+                packed.words[0],
+                packed.words[1],
+                packed.words[2]
+            ],
             "{name}"
         );
     }
@@ -233,7 +262,10 @@ fn a_composition_is_refused_with_its_reason_and_falls_back_to_portable() {
     let options = ComposeOptions::new(Target::Wasi);
     let err = splice(&composition, &options).unwrap_err();
     assert!(
-        matches!(err.not_spliceable(), Some(NotSpliceable::NestedComponents { .. })),
+        matches!(
+            err.not_spliceable(),
+            Some(NotSpliceable::NestedComponents { .. })
+        ),
         "{err}"
     );
     assert!(err.to_string().starts_with("not spliceable: "), "{err}");
@@ -257,7 +289,10 @@ fn a_composition_is_refused_with_its_reason_and_falls_back_to_portable() {
 fn input_errors_are_not_reported_as_unspliceable() {
     let options = ComposeOptions::new(Target::Wasmcloud);
     let err = splice(b"hello", &options).unwrap_err();
-    assert!(matches!(err, SpliceError::Guest(msgbridge_compose::Error::NotWasm)), "{err}");
+    assert!(
+        matches!(err, SpliceError::Guest(msgbridge_compose::Error::NotWasm)),
+        "{err}"
+    );
     let err = splice(artifacts::WASMCLOUD_PROBE, &options).unwrap_err();
     assert!(err.not_spliceable().is_none(), "{err}");
     assert!(compose_preferring_splice(b"hello", &options).is_err());

@@ -135,9 +135,7 @@ pub(crate) fn with_client_name(bridge: &[u8], name: &str) -> Result<Vec<u8>, Spl
             let mut globals = GlobalSection::new();
             for (index, global) in section.clone().into_iter().enumerate() {
                 let global = global.map_err(SpliceError::Parse)?;
-                let ty = RoundtripReencoder
-                    .global_type(global.ty)
-                    .map_err(rewrite)?;
+                let ty = RoundtripReencoder.global_type(global.ty).map_err(rewrite)?;
                 let init = match new_values.get(&(index as u32)) {
                     Some(value) if !global.ty.mutable => ConstExpr::i32_const(*value),
                     Some(_) => {
@@ -167,7 +165,11 @@ pub(crate) fn with_client_name(bridge: &[u8], name: &str) -> Result<Vec<u8>, Spl
 /// The bridge for a `guest` of the given world, with `client_name` (used by the
 /// wasmcloud-on-wasi bridge) and the world that exports the handler only when the guest
 /// has one.
-pub(crate) fn prepare(guest: World, client_name: &str, with_handler: bool) -> Result<Vec<u8>, SpliceError> {
+pub(crate) fn prepare(
+    guest: World,
+    client_name: &str,
+    with_handler: bool,
+) -> Result<Vec<u8>, SpliceError> {
     let direction = match guest {
         World::Wasi => msgbridge_adapters::Direction::WasiOnWasmcloud,
         World::Wasmcloud => msgbridge_adapters::Direction::WasmcloudOnWasi,

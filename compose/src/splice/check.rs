@@ -22,7 +22,11 @@ pub fn memory_definitions(component: &[u8]) -> Result<usize, SpliceError> {
     Ok(count)
 }
 
-pub(crate) fn check(spliced: &[u8], inspection: &Inspection, plan: &Plan) -> Result<(), SpliceError> {
+pub(crate) fn check(
+    spliced: &[u8],
+    inspection: &Inspection,
+    plan: &Plan,
+) -> Result<(), SpliceError> {
     let fail = |what: String| Err(SpliceError::Check(what));
     let memories = memory_definitions(spliced)?;
     if memories != 1 {
@@ -50,7 +54,11 @@ pub(crate) fn check(spliced: &[u8], inspection: &Inspection, plan: &Plan) -> Res
     if plan.receiver != names.exports.contains(handler) {
         return fail(format!(
             "it {} {handler}, but the guest {} a handler",
-            if plan.receiver { "does not export" } else { "exports" },
+            if plan.receiver {
+                "does not export"
+            } else {
+                "exports"
+            },
             if plan.receiver { "has" } else { "has no" },
         ));
     }

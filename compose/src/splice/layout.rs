@@ -3,9 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use wasmparser::{
-    CanonicalFunction, CanonicalOption, ExternalKind, Parser, Payload, TypeRef,
-};
+use wasmparser::{CanonicalFunction, CanonicalOption, ExternalKind, Parser, Payload, TypeRef};
 
 use super::error::{NotSpliceable, SpliceError};
 
@@ -123,7 +121,9 @@ pub(crate) fn find(component: &[u8]) -> Result<Layout<'_>, SpliceError> {
             }
         }
         match &payload {
-            Payload::ModuleSection { unchecked_range, .. } => {
+            Payload::ModuleSection {
+                unchecked_range, ..
+            } => {
                 if depth == 0 {
                     let range = unchecked_range.start as usize..unchecked_range.end as usize;
                     let bytes = component.get(range).ok_or_else(|| {
@@ -174,7 +174,9 @@ pub(crate) fn find(component: &[u8]) -> Result<Layout<'_>, SpliceError> {
     let is_main = |m: &CoreModule<'_>| {
         m.defines_exported_memory && REALLOCS.iter().any(|r| m.func_exports.contains(*r))
     };
-    let mains: Vec<usize> = (0..modules.len()).filter(|i| is_main(&modules[*i])).collect();
+    let mains: Vec<usize> = (0..modules.len())
+        .filter(|i| is_main(&modules[*i]))
+        .collect();
     let main_index = match mains.as_slice() {
         [] => return Err(NotSpliceable::NoMainModule.into()),
         [one] => *one,
@@ -191,7 +193,10 @@ pub(crate) fn find(component: &[u8]) -> Result<Layout<'_>, SpliceError> {
     let mut wanted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (module, name, is_func) in &modules[main_index].imports {
         if *is_func && is_adapter_name(module) {
-            wanted.entry(module.clone()).or_default().insert(name.clone());
+            wanted
+                .entry(module.clone())
+                .or_default()
+                .insert(name.clone());
         }
     }
     let mut used = BTreeSet::from([main_index]);
@@ -209,8 +214,8 @@ pub(crate) fn find(component: &[u8]) -> Result<Layout<'_>, SpliceError> {
         used.insert(index);
         adapters.insert(name, modules[index].clone());
     }
-    if let Some(index) =
-        (0..modules.len()).find(|i| !used.contains(i) && !modules[*i].is_shim && !modules[*i].is_fixup)
+    if let Some(index) = (0..modules.len())
+        .find(|i| !used.contains(i) && !modules[*i].is_shim && !modules[*i].is_fixup)
     {
         return Err(NotSpliceable::UnknownModule { index }.into());
     }

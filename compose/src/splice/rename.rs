@@ -45,9 +45,7 @@ pub(crate) fn rename_imports(
             let mut imports = ImportSection::new();
             for import in section.clone().into_imports() {
                 let import = import.map_err(SpliceError::Parse)?;
-                let ty = RoundtripReencoder
-                    .entity_type(import.ty)
-                    .map_err(rewrite)?;
+                let ty = RoundtripReencoder.entity_type(import.ty).map_err(rewrite)?;
                 match bridged_field(world, import.module, import.name) {
                     Some(field) => {
                         if !provided.contains(&field) {
@@ -100,16 +98,27 @@ mod tests {
     #[test]
     fn bridged_fields_use_the_interface_short_name() {
         assert_eq!(
-            bridged_field(World::Wasi, "wasi:messaging/types@0.2.0-draft", "[constructor]message")
-                .as_deref(),
+            bridged_field(
+                World::Wasi,
+                "wasi:messaging/types@0.2.0-draft",
+                "[constructor]message"
+            )
+            .as_deref(),
             Some("types.[constructor]message")
         );
         assert_eq!(
-            bridged_field(World::Wasmcloud, "wasmcloud:messaging/consumer@0.2.0", "request")
-                .as_deref(),
+            bridged_field(
+                World::Wasmcloud,
+                "wasmcloud:messaging/consumer@0.2.0",
+                "request"
+            )
+            .as_deref(),
             Some("consumer.request")
         );
-        assert_eq!(bridged_field(World::Wasi, "wasi:cli/stdout@0.2.0", "get-stdout"), None);
+        assert_eq!(
+            bridged_field(World::Wasi, "wasi:cli/stdout@0.2.0", "get-stdout"),
+            None
+        );
         assert_eq!(
             bridged_field(World::Wasmcloud, "wasi:messaging/types@0.2.0-draft", "x"),
             None

@@ -102,11 +102,11 @@ impl GuestWit {
         for key in moved {
             self.resolve.worlds[self.world].exports.shift_remove(&key);
         }
-        wit_component::embed_component_metadata(module, &self.resolve, id, encoding).map_err(
-            |e| SpliceError::Metadata {
+        wit_component::embed_component_metadata(module, &self.resolve, id, encoding).map_err(|e| {
+            SpliceError::Metadata {
                 what: "adapter",
                 source: boxed(e),
-            },
-        )
+            }
+        })
     }
 }

@@ -34,6 +34,9 @@ pub const MAX_CLIENT_NAME_LEN: usize = 95;
 /// Number of `i32` globals holding the client name's bytes, four to a global.
 pub const CLIENT_NAME_WORDS: usize = 24;
 
+// The words hold the longest name.
+const _: () = assert!(MAX_CLIENT_NAME_LEN <= CLIENT_NAME_WORDS * 4);
+
 /// The immutable `i32` global holding the client name's length in bytes.
 pub const CLIENT_NAME_LEN_GLOBAL: &str = "msgbridge_client_name_len";
 
@@ -128,6 +131,5 @@ mod tests {
         );
         let longest = [b'x'; MAX_CLIENT_NAME_LEN];
         assert!(pack_client_name(&longest).is_ok());
-        assert!(MAX_CLIENT_NAME_LEN <= CLIENT_NAME_WORDS * 4);
     }
 }

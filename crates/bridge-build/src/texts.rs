@@ -8,15 +8,18 @@
 
 use std::fmt::Write;
 
-use msgbridge_mapping as mapping;
 use mapping::{ErrorKind, TextTest};
+use msgbridge_mapping as mapping;
 
 /// The texts the bridges write: (function name, text).
 pub fn mapping_texts() -> Vec<(&'static str, &'static str)> {
     vec![
         ("timed_out", mapping::TIMED_OUT),
         ("connection_error_prefix", mapping::CONNECTION_ERROR_PREFIX),
-        ("permission_denied_prefix", mapping::PERMISSION_DENIED_PREFIX),
+        (
+            "permission_denied_prefix",
+            mapping::PERMISSION_DENIED_PREFIX,
+        ),
         ("timeout_prefix", mapping::TIMEOUT_PREFIX),
         ("timeout_suffix", mapping::TIMEOUT_SUFFIX),
         ("send_failed_prefix", mapping::SEND_FAILED_PREFIX),
@@ -80,7 +83,11 @@ fn starts_with_expr(needle: &[u8]) -> String {
 fn matches_lower_at_expr(needle: &[u8]) -> String {
     let mut parts = Vec::new();
     for (k, b) in needle.iter().enumerate() {
-        let at = if k == 0 { "i".to_string() } else { format!("i + {k}") };
+        let at = if k == 0 {
+            "i".to_string()
+        } else {
+            format!("i + {k}")
+        };
         parts.push(format!(
             "lower(unsafe {{ *t.get_unchecked({at}) }}) == {:#04x}",
             b.to_ascii_lowercase()
@@ -127,7 +134,11 @@ fn classifier(out: &mut String) {
          (`msgbridge_mapping::classify_kind`).\n#[allow(dead_code)]\npub fn classify(t: &[u8]) -> Kind {{"
     );
     for (index, kind) in tests {
-        let _ = writeln!(out, "    if rule_{index}(t) {{ return {}; }}", kind_path(kind));
+        let _ = writeln!(
+            out,
+            "    if rule_{index}(t) {{ return {}; }}",
+            kind_path(kind)
+        );
     }
     let _ = writeln!(out, "    Kind::Other\n}}");
 }
@@ -146,6 +157,9 @@ mod tests {
             assert!(src.contains(&format!("if rule_{index}(t)")), "rule {index}");
         }
         // "timed out" = 74 69 6d 65 64 20 6f 75, then "t".
-        assert!(src.contains("out.put_word(0x756f2064656d6974, 8);"), "{src}");
+        assert!(
+            src.contains("out.put_word(0x756f2064656d6974, 8);"),
+            "{src}"
+        );
     }
 }

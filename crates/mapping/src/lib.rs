@@ -91,9 +91,7 @@ impl TextTest {
     pub fn matches(self, text: &str) -> bool {
         match self {
             TextTest::StartsWith(prefix) => text.starts_with(prefix),
-            TextTest::ContainsIgnoringCase(needle) => {
-                text.to_ascii_lowercase().contains(needle)
-            }
+            TextTest::ContainsIgnoringCase(needle) => text.to_ascii_lowercase().contains(needle),
         }
     }
 }
@@ -103,7 +101,10 @@ impl TextTest {
 /// which cannot link this crate's `std` code, generate their matcher from the same table.
 pub const CLASSIFICATION: &[(TextTest, ErrorKind)] = &[
     (TextTest::StartsWith(TIMEOUT_PREFIX), ErrorKind::Timeout),
-    (TextTest::ContainsIgnoringCase("timed out"), ErrorKind::Timeout),
+    (
+        TextTest::ContainsIgnoringCase("timed out"),
+        ErrorKind::Timeout,
+    ),
     (
         TextTest::ContainsIgnoringCase("permission"),
         ErrorKind::PermissionDenied,
@@ -112,7 +113,10 @@ pub const CLASSIFICATION: &[(TextTest, ErrorKind)] = &[
         TextTest::ContainsIgnoringCase("authoriz"),
         ErrorKind::PermissionDenied,
     ),
-    (TextTest::StartsWith(SEND_FAILED_PREFIX), ErrorKind::Connection),
+    (
+        TextTest::StartsWith(SEND_FAILED_PREFIX),
+        ErrorKind::Connection,
+    ),
     (
         TextTest::ContainsIgnoringCase("connection"),
         ErrorKind::Connection,

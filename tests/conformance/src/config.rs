@@ -114,8 +114,7 @@ impl Guest {
             Guest::JsWasmcloud => &JS_WASMCLOUD,
         };
         cell.get_or_init(|| {
-            let options =
-                msgbridge_compose::ComposeOptions::new(self.world().other().target());
+            let options = msgbridge_compose::ComposeOptions::new(self.world().other().target());
             msgbridge_compose::splice(self.native_bytes(), &options).map_err(|e| e.to_string())
         })
         .as_deref()
