@@ -73,7 +73,9 @@ fn guest_component() -> Vec<u8> {
     for (path, text) in package.files {
         map.push(std::path::Path::new(path), *text);
     }
-    resolve.push_group(map.parse().map_err(|(_, e)| e).unwrap()).unwrap();
+    resolve
+        .push_group(map.parse().map_err(|(_, e)| e).unwrap())
+        .unwrap();
     let id = resolve.push_str("guest.wit", WORLD).unwrap();
     let world = resolve.select_world(&[id], Some("guest")).unwrap();
     wit_component::embed_component_metadata(
@@ -101,7 +103,10 @@ fn a_preview1_adapter_is_kept_and_adds_no_import() {
     let guest = guest_component();
     let before = top_level_names(&guest).unwrap();
     assert!(
-        before.imports.iter().any(|i| i.starts_with("wasi:cli/stdout@")),
+        before
+            .imports
+            .iter()
+            .any(|i| i.starts_with("wasi:cli/stdout@")),
         "the fixture should use the adapter: {:?}",
         before.imports
     );
