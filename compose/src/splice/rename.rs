@@ -26,6 +26,13 @@ pub(crate) fn bridged_field(world: World, module: &str, name: &str) -> Option<St
     Some(format!("{short}{FIELD_SEPARATOR}{name}"))
 }
 
+/// Whether an import module names `world`'s messaging package in any form.
+fn mentions_package(world: World, module: &str) -> bool {
+    let package = world.package();
+    let name = package.split_once('@').map_or(package, |(name, _)| name);
+    module.contains(&format!("{name}/"))
+}
+
 /// Returns `main` with its imports of `world`'s interfaces renamed to the bridge's
 /// exports, after checking that the bridge (whose function exports are `provided`) has
 /// every one of them.
@@ -56,6 +63,15 @@ pub(crate) fn rename_imports(
                             .into());
                         }
                         imports.import(ADAPTER_MODULE, &field, ty);
+                    }
+                    // A messaging import under another naming scheme (such as `cm32p2|…`) is
+                    // not the bridge's to serve.
+                    None if mentions_package(world, import.module) => {
+                        return Err(NotSpliceable::UnbridgedImport {
+                            module: import.module.to_string(),
+                            name: import.name.to_string(),
+                        }
+                        .into());
                     }
                     None => {
                         imports.import(import.module, import.name, ty);
@@ -123,5 +139,7 @@ mod tests {
             bridged_field(World::Wasmcloud, "wasi:messaging/types@0.2.0-draft", "x"),
             None
         );
+        assert!(mentions_package(World::Wasi, "cm32p2|wasi:messaging/types@0.2"));
+        assert!(!mentions_package(World::Wasi, "wasmcloud:messaging/consumer@0.2.0"));
     }
 }
