@@ -139,7 +139,13 @@ mod tests {
             bridged_field(World::Wasmcloud, "wasi:messaging/types@0.2.0-draft", "x"),
             None
         );
-        assert!(mentions_package(World::Wasi, "cm32p2|wasi:messaging/types@0.2"));
-        assert!(!mentions_package(World::Wasi, "wasmcloud:messaging/consumer@0.2.0"));
+        assert!(mentions_package(
+            World::Wasi,
+            "cm32p2|wasi:messaging/types@0.2"
+        ));
+        assert!(!mentions_package(
+            World::Wasi,
+            "wasmcloud:messaging/consumer@0.2.0"
+        ));
     }
 }
