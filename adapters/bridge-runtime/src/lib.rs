@@ -143,14 +143,30 @@ pub fn client_name(out: &mut Buf) {
     }
     out.clear();
     let words = words!(
-        msgbridge_client_name_0_get, msgbridge_client_name_1_get, msgbridge_client_name_2_get,
-        msgbridge_client_name_3_get, msgbridge_client_name_4_get, msgbridge_client_name_5_get,
-        msgbridge_client_name_6_get, msgbridge_client_name_7_get, msgbridge_client_name_8_get,
-        msgbridge_client_name_9_get, msgbridge_client_name_10_get, msgbridge_client_name_11_get,
-        msgbridge_client_name_12_get, msgbridge_client_name_13_get, msgbridge_client_name_14_get,
-        msgbridge_client_name_15_get, msgbridge_client_name_16_get, msgbridge_client_name_17_get,
-        msgbridge_client_name_18_get, msgbridge_client_name_19_get, msgbridge_client_name_20_get,
-        msgbridge_client_name_21_get, msgbridge_client_name_22_get, msgbridge_client_name_23_get
+        msgbridge_client_name_0_get,
+        msgbridge_client_name_1_get,
+        msgbridge_client_name_2_get,
+        msgbridge_client_name_3_get,
+        msgbridge_client_name_4_get,
+        msgbridge_client_name_5_get,
+        msgbridge_client_name_6_get,
+        msgbridge_client_name_7_get,
+        msgbridge_client_name_8_get,
+        msgbridge_client_name_9_get,
+        msgbridge_client_name_10_get,
+        msgbridge_client_name_11_get,
+        msgbridge_client_name_12_get,
+        msgbridge_client_name_13_get,
+        msgbridge_client_name_14_get,
+        msgbridge_client_name_15_get,
+        msgbridge_client_name_16_get,
+        msgbridge_client_name_17_get,
+        msgbridge_client_name_18_get,
+        msgbridge_client_name_19_get,
+        msgbridge_client_name_20_get,
+        msgbridge_client_name_21_get,
+        msgbridge_client_name_22_get,
+        msgbridge_client_name_23_get
     );
     if words != CLIENT_NAME_WORDS {
         trap();
@@ -369,7 +385,13 @@ impl Table {
         let size = core::mem::size_of::<T>() as u32;
         self.slots.reserve(size);
         // SAFETY: reserved; a zeroed `T` is a free slot.
-        unsafe { ptr::write_bytes(self.slots.ptr.add(self.slots.len as usize), 0, size as usize) };
+        unsafe {
+            ptr::write_bytes(
+                self.slots.ptr.add(self.slots.len as usize),
+                0,
+                size as usize,
+            )
+        };
         self.slots.len += size;
         // SAFETY: `count` is now below the new count.
         unsafe { (*self.slot::<T>(count)).set_live(true) };
@@ -487,7 +509,13 @@ impl Pool {
 }
 
 /// The guest's `cabi_realloc` protocol for a pool: only fresh allocations.
-pub fn pool_realloc(pool: &mut Pool, old: *mut u8, old_len: u32, align: u32, new_len: u32) -> *mut u8 {
+pub fn pool_realloc(
+    pool: &mut Pool,
+    old: *mut u8,
+    old_len: u32,
+    align: u32,
+    new_len: u32,
+) -> *mut u8 {
     if !old.is_null() || old_len != 0 {
         trap();
     }

@@ -20,8 +20,8 @@
 
 use msgbridge_bridge_runtime::text::{self, Kind, Sink};
 use msgbridge_bridge_runtime::{
-    bytes, guest_alloc, guest_copy, load32, load8, pool_realloc, state, store32, store8, Buf,
-    Pool, Slot, Table,
+    bytes, guest_alloc, guest_copy, load32, load8, pool_realloc, state, store32, store8, Buf, Pool,
+    Slot, Table,
 };
 
 #[link(wasm_import_module = "wasmcloud:messaging/consumer@0.2.0")]
@@ -188,20 +188,38 @@ fn publish(st: &mut State, sp: u32, sl: u32, bp: u32, bl: u32, ret: u32) {
 
 /// Memory for what the host hands this bridge during an import call.
 #[unsafe(no_mangle)]
-pub extern "C" fn cabi_import_realloc(old: *mut u8, old_len: u32, align: u32, new_len: u32) -> *mut u8 {
+pub extern "C" fn cabi_import_realloc(
+    old: *mut u8,
+    old_len: u32,
+    align: u32,
+    new_len: u32,
+) -> *mut u8 {
     pool_realloc(&mut st().pool, old, old_len, align, new_len)
 }
 
 /// Memory for the arguments the host passes to `handle-message`.
 #[unsafe(no_mangle)]
-pub extern "C" fn cabi_export_realloc(old: *mut u8, old_len: u32, align: u32, new_len: u32) -> *mut u8 {
+pub extern "C" fn cabi_export_realloc(
+    old: *mut u8,
+    old_len: u32,
+    align: u32,
+    new_len: u32,
+) -> *mut u8 {
     pool_realloc(&mut st().pool, old, old_len, align, new_len)
 }
 
 /// `wasmcloud:messaging/handler.handle-message`: hands the delivery to the guest's
 /// `incoming-handler.handle` as a message that remembers `reply-to`.
 #[unsafe(export_name = "wasmcloud:messaging/handler@0.2.0#handle-message")]
-pub extern "C" fn handle_message(sp: u32, sl: u32, bp: u32, bl: u32, rd: u32, rp: u32, rl: u32) -> u32 {
+pub extern "C" fn handle_message(
+    sp: u32,
+    sl: u32,
+    bp: u32,
+    bl: u32,
+    rd: u32,
+    rp: u32,
+    rl: u32,
+) -> u32 {
     let st = st();
     let handle = new_message(st);
     let m = st.messages.get::<Message>(handle);
@@ -282,7 +300,12 @@ pub extern "C" fn message_new(p: u32, l: u32) -> u32 {
     let st = st();
     let handle = new_message(st);
     // SAFETY: the guest's argument is readable for the call.
-    unsafe { st.messages.get::<Message>(handle).data.set_raw(p as usize as *const u8, l) };
+    unsafe {
+        st.messages
+            .get::<Message>(handle)
+            .data
+            .set_raw(p as usize as *const u8, l)
+    };
     handle
 }
 
@@ -374,9 +397,15 @@ pub extern "C" fn message_metadata(m: u32, ret: u32) {
     let list = unsafe { guest_alloc(count * 16, 4) } as u32;
     let mut at = list;
     each_entry(&m.metadata, count, |kp, kl, vp, vl| unsafe {
-        store32(at as *mut u8, guest_copy(kp as usize as *const u8, kl) as u32);
+        store32(
+            at as *mut u8,
+            guest_copy(kp as usize as *const u8, kl) as u32,
+        );
         store32((at + 4) as *mut u8, kl);
-        store32((at + 8) as *mut u8, guest_copy(vp as usize as *const u8, vl) as u32);
+        store32(
+            (at + 8) as *mut u8,
+            guest_copy(vp as usize as *const u8, vl) as u32,
+        );
         store32((at + 12) as *mut u8, vl);
         at += 16;
     });
@@ -542,13 +571,15 @@ pub extern "C" fn request(c: u32, tp: u32, tl: u32, m: u32, od: u32, oh: u32, re
         if load8(r as *const u8) == 0 {
             let handle = new_message(st);
             let reply = st.messages.get::<Message>(handle);
-            reply
-                .topic
-                .set_raw(load32((r + 4) as *const u8) as usize as *const u8, load32((r + 8) as *const u8));
+            reply.topic.set_raw(
+                load32((r + 4) as *const u8) as usize as *const u8,
+                load32((r + 8) as *const u8),
+            );
             reply.has_topic = 1;
-            reply
-                .data
-                .set_raw(load32((r + 12) as *const u8) as usize as *const u8, load32((r + 16) as *const u8));
+            reply.data.set_raw(
+                load32((r + 12) as *const u8) as usize as *const u8,
+                load32((r + 16) as *const u8),
+            );
             if load8((r + 20) as *const u8) != 0 {
                 reply.reply_to.set_raw(
                     load32((r + 24) as *const u8) as usize as *const u8,
@@ -562,7 +593,11 @@ pub extern "C" fn request(c: u32, tp: u32, tl: u32, m: u32, od: u32, oh: u32, re
             store32((ret + 4) as *mut u8, list as u32);
             store32((ret + 8) as *mut u8, 1);
         } else {
-            write_host_error(ret, load32((r + 4) as *const u8), load32((r + 8) as *const u8));
+            write_host_error(
+                ret,
+                load32((r + 4) as *const u8),
+                load32((r + 8) as *const u8),
+            );
         }
     }
     st.pool.release(mark);

@@ -191,14 +191,24 @@ fn is_reply_subject(subject: &[u8]) -> bool {
 
 /// Memory for what the host hands this bridge during an import call.
 #[unsafe(no_mangle)]
-pub extern "C" fn cabi_import_realloc(old: *mut u8, old_len: u32, align: u32, new_len: u32) -> *mut u8 {
+pub extern "C" fn cabi_import_realloc(
+    old: *mut u8,
+    old_len: u32,
+    align: u32,
+    new_len: u32,
+) -> *mut u8 {
     pool_realloc(&mut st().pool, old, old_len, align, new_len)
 }
 
 /// Memory for arguments the host passes to an export (none today: `handle` takes a
 /// handle).
 #[unsafe(no_mangle)]
-pub extern "C" fn cabi_export_realloc(old: *mut u8, old_len: u32, align: u32, new_len: u32) -> *mut u8 {
+pub extern "C" fn cabi_export_realloc(
+    old: *mut u8,
+    old_len: u32,
+    align: u32,
+    new_len: u32,
+) -> *mut u8 {
     pool_realloc(&mut st().pool, old, old_len, align, new_len)
 }
 
@@ -292,7 +302,10 @@ pub extern "C" fn request(sp: u32, sl: u32, bp: u32, bl: u32, timeout_ms: u32, r
                     message_topic(first, r);
                     let (gs, gsl) = if load8(r as *const u8) != 0 {
                         let l = load32((r + 8) as *const u8);
-                        (guest_copy(load32((r + 4) as *const u8) as usize as *const u8, l), l)
+                        (
+                            guest_copy(load32((r + 4) as *const u8) as usize as *const u8, l),
+                            l,
+                        )
                     } else {
                         (guest_copy(core::ptr::dangling::<u8>(), 0), 0)
                     };
@@ -320,7 +333,16 @@ pub extern "C" fn request(sp: u32, sl: u32, bp: u32, bl: u32, timeout_ms: u32, r
 /// `consumer.publish`: a wasi `reply` when the subject is the reply subject of the message
 /// being handled, a `producer.send` otherwise; `reply-to` on a plain publish is refused.
 #[unsafe(export_name = "consumer.publish")]
-pub extern "C" fn publish(sp: u32, sl: u32, bp: u32, bl: u32, rd: u32, _rp: u32, _rl: u32, ret: u32) {
+pub extern "C" fn publish(
+    sp: u32,
+    sl: u32,
+    bp: u32,
+    bl: u32,
+    rd: u32,
+    _rp: u32,
+    _rl: u32,
+    ret: u32,
+) {
     let st = st();
     let mark = st.pool.mark();
     let r = ret_ptr(st);
