@@ -1,9 +1,11 @@
 //! `msgbridge-bench`: what msgbridge's adapters cost, in figures.
 //!
 //! Prints Markdown tables (pasted into `docs/performance.md`):
-//! - composition: time to compose each probe and example, and sizes before and after;
+//! - composition: time to compose (portable halves) and to splice (bridge inside the guest)
+//!   each probe, example and the JavaScript probe, and sizes before and after;
 //! - request-reply: an `echo` probe answering requests through the in-process broker on the
-//!   reference host, natively and adapted, sequentially and with several requests in flight.
+//!   reference host, natively, adapted (portable) and spliced, sequentially and with several
+//!   requests in flight.
 //!
 //! Every message gets a fresh instance (as on wasmCloud), so the adapted rows pay for the
 //! halves' extra component and core instances on every message. Run it in release mode:
@@ -156,6 +158,24 @@ async fn main() -> Result<()> {
             "wasmcloud-probe, spliced",
             Bytes::from(splice(
                 artifacts::WASMCLOUD_PROBE,
+                &ComposeOptions::new(Target::Wasi),
+            )?),
+            Worlds::Wasi,
+        ),
+        (
+            "wasmcloud-probe (JS), native",
+            Bytes::from_static(js_artifacts::JS_WASMCLOUD_PROBE),
+            Worlds::Wasmcloud,
+        ),
+        (
+            "wasmcloud-probe (JS), adapted",
+            Bytes::from(compose(js_artifacts::JS_WASMCLOUD_PROBE, Target::Wasi)?),
+            Worlds::Wasi,
+        ),
+        (
+            "wasmcloud-probe (JS), spliced",
+            Bytes::from(splice(
+                js_artifacts::JS_WASMCLOUD_PROBE,
                 &ComposeOptions::new(Target::Wasi),
             )?),
             Worlds::Wasi,
