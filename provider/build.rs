@@ -1,6 +1,7 @@
-//! Builds the adapter halves in `../adapters` for `wasm32-unknown-unknown`, turns each core
-//! module into a component with `wit-component`, and leaves the components in `OUT_DIR` for
-//! `src/lib.rs` to include.
+//! Builds the adapter halves and bridges in `../adapters` for `wasm32-unknown-unknown`, turns
+//! each half's core module into a component with `wit-component`, checks that each bridge is
+//! shaped as a wit-component adapter must be, and leaves them in `OUT_DIR` for `src/lib.rs`
+//! to include.
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +14,9 @@ const HALVES: &[&str] = &[
     "wasmcloud-on-wasi-sender",
     "wasmcloud-on-wasi-receiver",
 ];
+
+/// The spliced bridges: crate name, which is also the core module's file stem.
+const BRIDGES: &[&str] = &["wasi-on-wasmcloud-bridge", "wasmcloud-on-wasi-bridge"];
 
 fn main() {
     main_or_exit(run);
@@ -27,10 +31,13 @@ fn run() -> Result<(), String> {
     let adapters = root.join("adapters");
     rerun_if_changed(&adapters.join("Cargo.toml"));
     rerun_if_changed(&adapters.join("Cargo.lock"));
-    for half in HALVES {
-        rerun_if_changed(&adapters.join(half).join("Cargo.toml"));
-        rerun_if_changed(&adapters.join(half).join("src"));
+    for member in HALVES.iter().chain(BRIDGES).chain(&["bridge-runtime"]) {
+        rerun_if_changed(&adapters.join(member).join("Cargo.toml"));
+        rerun_if_changed(&adapters.join(member).join("src"));
+        rerun_if_changed(&adapters.join(member).join("build.rs"));
     }
+    rerun_if_changed(&root.join("crates/worlds"));
+    rerun_if_changed(&root.join("crates/bridge-build"));
     rerun_if_changed(&root.join("crates/mapping/src"));
     rerun_if_changed(&root.join("crates/mapping/Cargo.toml"));
     rerun_if_changed(&root.join("wit"));
@@ -46,7 +53,71 @@ fn run() -> Result<(), String> {
             &out_dir.join(format!("{half}.wasm")),
         )?;
     }
+    for bridge in BRIDGES {
+        let core = release.join(format!("{}.wasm", bridge.replace('-', "_")));
+        let module =
+            std::fs::read(&core).map_err(|e| format!("reading {}: {e}", core.display()))?;
+        bridge_shape::check(&module).map_err(|e| format!("{}: {e}", core.display()))?;
+        let target = out_dir.join(format!("{bridge}.wasm"));
+        std::fs::write(&target, module)
+            .map_err(|e| format!("writing {}: {e}", target.display()))?;
+    }
     Ok(())
+}
+
+mod bridge_shape {
+    //! The checks wasmtime's `verify` makes of its preview1 adapter, for msgbridge's bridges:
+    //! a core module with no data or element segments, no memory or start function of its
+    //! own, importing only the guest's memory and functions from the guest's main module and
+    //! the messaging interfaces.
+
+    use wasmparser::{Parser, Payload, TypeRef};
+
+    /// Import modules a bridge may use.
+    fn allowed_module(module: &str) -> bool {
+        module == "__main_module__"
+            || module.starts_with("wasi:messaging/")
+            || module.starts_with("wasmcloud:messaging/")
+    }
+
+    pub fn check(module: &[u8]) -> Result<(), String> {
+        wasmparser::Validator::new()
+            .validate_all(module)
+            .map_err(|e| format!("does not validate: {e}"))?;
+        for payload in Parser::new(0).parse_all(module) {
+            match payload.map_err(|e| e.to_string())? {
+                Payload::Version { encoding, .. } if encoding != wasmparser::Encoding::Module => {
+                    return Err("a bridge must be a core module".into())
+                }
+                Payload::DataSection(_) | Payload::DataCountSection { .. } => {
+                    return Err("has data segments (a static or a string constant?)".into())
+                }
+                Payload::ElementSection(_) => {
+                    return Err("has element segments (a function pointer?)".into())
+                }
+                Payload::MemorySection(_) => return Err("defines a memory".into()),
+                Payload::StartSection { .. } => return Err("has a start function".into()),
+                Payload::ImportSection(imports) => {
+                    for import in imports.into_imports() {
+                        let import = import.map_err(|e| e.to_string())?;
+                        match import.ty {
+                            TypeRef::Memory(_)
+                                if (import.module, import.name) == ("env", "memory") => {}
+                            TypeRef::Func(_) if allowed_module(import.module) => {}
+                            _ => {
+                                return Err(format!(
+                                    "imports `{}` `{}`, which a bridge may not",
+                                    import.module, import.name
+                                ))
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
 }
 
 fn componentize(core: &Path, component: &Path) -> Result<(), String> {

@@ -17,9 +17,13 @@ pub struct ComposeArgs {
     /// Where to write the composed component (written atomically).
     #[arg(short, long)]
     pub output: PathBuf,
-    /// Name the wasmcloud-on-wasi sender passes to `client.connect`.
+    /// Name the wasmcloud-on-wasi adapter passes to `client.connect`.
     #[arg(long, default_value = msgbridge_compose::DEFAULT_CLIENT_NAME)]
     pub client_name: String,
+    /// Produce the portable form (two adapter components around the guest) instead of
+    /// splicing the bridge into the guest's own component.
+    #[arg(long)]
+    pub portable: bool,
 }
 
 /// Arguments of `msgbridge inspect`.
@@ -76,14 +80,16 @@ pub fn compose(args: ComposeArgs) -> Result<()> {
     let options = ComposeOptions {
         target: args.target,
         client_name: args.client_name,
+        form: args.portable.then_some(msgbridge_compose::Form::Portable),
     };
     let composed = msgbridge_compose::compose_with(&guest, &options)
         .with_context(|| format!("cannot compose {}", args.guest.display()))?;
-    write_atomically(&args.output, &composed)?;
+    write_atomically(&args.output, &composed.bytes)?;
     eprintln!(
-        "wrote {} ({} bytes): {} for a {} host",
+        "wrote {} ({} bytes, {}): {} for a {} host",
         args.output.display(),
-        composed.len(),
+        composed.bytes.len(),
+        composed.form.name(),
         args.guest.display(),
         options.target.name()
     );

@@ -3,6 +3,8 @@
 
 use msgbridge_worlds::World;
 
+use crate::SpliceError;
+
 /// An error from another library, kept as the source of one of ours.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -155,6 +157,9 @@ pub enum ComposeError {
     /// The requested client name cannot be used.
     #[error("invalid client name")]
     ClientName(#[source] ClientNameError),
+    /// The spliced form was asked for, or splicing a spliceable guest failed.
+    #[error(transparent)]
+    Splice(SpliceError),
     /// wac-graph refused a step of the composition.
     #[error("wac-graph cannot {step}")]
     Graph {
@@ -181,4 +186,14 @@ pub enum ClientNameError {
     /// The sender has no (or no unique) slot: it was built from other sources.
     #[error("the sender adapter has no unique client-name slot; it was built from other sources")]
     NoSlot,
+}
+
+impl From<SpliceError> for ComposeError {
+    fn from(error: SpliceError) -> Self {
+        match error {
+            SpliceError::Inspect(e) => ComposeError::Inspect(e),
+            SpliceError::Plan(e) => ComposeError::Plan(e),
+            other => ComposeError::Splice(other),
+        }
+    }
 }

@@ -5,10 +5,8 @@ use std::collections::BTreeSet;
 use wac_graph::types::Package;
 use wac_graph::{CompositionGraph, EncodeOptions, NodeId, PackageId, Processor};
 
-use msgbridge_worlds::PRIVATE_PACKAGE;
-
 use crate::error::{BoxError, ComposeError};
-use crate::inspect::{top_level_names, Inspection};
+use crate::inspect::Inspection;
 use crate::Plan;
 
 /// The error for a wac-graph step that failed, keeping wac's error as the source.
@@ -161,39 +159,13 @@ pub(crate) fn build(
         .map_err(|e| graph_error("encode the composition")(e.into()))
 }
 
-/// Checks a composition (which wac-graph has validated while encoding): only the target
-/// world's messaging interfaces and the guest's other imports are imported; no private
-/// interface and nothing of the guest's own messaging world is imported or exported; the
-/// target world's handler is exported when the guest had one.
+/// Checks a composition (which wac-graph has validated while encoding): the surface of
+/// every adapted component ([`crate::check::check_adapted`]).
 pub(crate) fn check(
     composed: &[u8],
     inspection: &Inspection,
     plan: &Plan,
 ) -> Result<(), ComposeError> {
-    let problem = |problem: String| ComposeError::Check { problem };
-    let names = top_level_names(composed).map_err(|e| problem(format!("unreadable: {e}")))?;
-    let target = plan.target;
-    let guest_other: BTreeSet<&String> = inspection.other_imports.iter().collect();
-    for import in &names.imports {
-        if import.starts_with(PRIVATE_PACKAGE) {
-            return Err(problem(format!("imports private interface {import}")));
-        }
-        if !target.owns(import) && !guest_other.contains(import) {
-            return Err(problem(format!(
-                "imports {import}, which is neither {target} nor an import of the guest"
-            )));
-        }
-    }
-    for export in &names.exports {
-        if export.starts_with(PRIVATE_PACKAGE) || plan.guest.owns(export) {
-            return Err(problem(format!("exports {export}")));
-        }
-    }
-    if plan.receiver && !names.exports.contains(target.handler_interface()) {
-        return Err(problem(format!(
-            "does not export {}",
-            target.handler_interface()
-        )));
-    }
-    Ok(())
+    crate::check::check_adapted(composed, inspection, plan)
+        .map_err(|problem| ComposeError::Check { problem })
 }

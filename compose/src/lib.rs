@@ -1,13 +1,25 @@
-//! Composes msgbridge's adapters around a messaging component.
+//! Adapts a messaging component to the other messaging world.
 //!
 //! A component written against `wasi:messaging@0.2.0-draft` runs on a host that serves only
-//! `wasmcloud:messaging@0.2.0` once it is wrapped in the *wasi-on-wasmcloud* halves, and a
-//! `wasmcloud:messaging` component runs on a `wasi:messaging` host inside the
-//! *wasmcloud-on-wasi* halves. This crate finds which world a component speaks
-//! ([`inspect`]), decides which halves it needs ([`plan`]), wires them with `wac-graph`
-//! ([`compose`]) and checks the result: it must validate, import only the target world's
-//! messaging interfaces plus the guest's own other imports, and never expose the private
-//! interfaces between the halves.
+//! `wasmcloud:messaging@0.2.0` once it is adapted *wasi-on-wasmcloud*, and a
+//! `wasmcloud:messaging` component runs on a `wasi:messaging` host adapted
+//! *wasmcloud-on-wasi*. This crate finds which world a component speaks ([`inspect`]),
+//! decides what it needs ([`plan`]) and adapts it ([`compose`], [`compose_with`]) in one of
+//! two forms:
+//!
+//! - **spliced** (the default wherever it applies, [`splice`]): msgbridge's bridge, a core
+//!   module, is fused into the guest's own component as wasmtime's preview1 adapter is,
+//!   sharing the guest's linear memory, so the adapted component costs what the guest
+//!   costs. It applies to a component wit-component made from one main module (plus
+//!   adapters): Rust `wasm32-wasip2`, C/TinyGo via wasm-component-ld, `jco componentize`,
+//!   componentize-py.
+//! - **portable** ([`Form::Portable`], and for anything else, such as a component that is
+//!   itself a composition): the guest is wrapped in two adapter components (the *halves*)
+//!   with `wac-graph`, as `wac plug` does with the files `msgbridge adapters` writes.
+//!
+//! Either way the result is checked: it validates, imports exactly the target world's
+//! messaging interfaces plus the guest's own other imports, exports the target world's
+//! handler when the guest had one, and never exposes msgbridge's private interfaces.
 //!
 //! ```no_run
 //! use msgbridge_compose::World;
@@ -17,47 +29,84 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod check;
 mod client_name;
 mod error;
 mod graph;
 mod inspect;
+mod splice;
 
 pub use error::{BoxError, ClientNameError, ComposeError, InspectError, PlanError, Shape};
 pub use inspect::{inspect, top_level_names, Inspection, InterfaceUse, TopLevelNames};
 pub use msgbridge_worlds::{client_name::DEFAULT as DEFAULT_CLIENT_NAME, Direction, World};
+pub use splice::{memory_definitions, splice, spliceability, NotSpliceable, SpliceError};
 
 use msgbridge_adapters::{adapter, Role};
+
+/// The form an adapted component takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Form {
+    /// The bridge runs inside the guest's own component, sharing its memory ([`splice`]).
+    Spliced,
+    /// The guest is wrapped in the two adapter halves.
+    Portable,
+}
+
+impl Form {
+    /// `spliced` or `portable`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Form::Spliced => "spliced",
+            Form::Portable => "portable",
+        }
+    }
+}
 
 /// Options of [`compose_with`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComposeOptions {
     /// The world of the host the result must run on.
     pub target: World,
-    /// The name the wasmcloud-on-wasi sender passes to `client.connect` (default
+    /// The name the wasmcloud-on-wasi adapter passes to `client.connect` (default
     /// `default`); ignored in the other direction, where the guest picks its own names.
     pub client_name: String,
+    /// The form to produce; `None` splices where the guest's shape allows and composes
+    /// the portable form otherwise.
+    pub form: Option<Form>,
 }
 
 impl ComposeOptions {
-    /// Options for `target` with the default client name.
+    /// Options for `target` with the default client name and form.
     pub fn new(target: World) -> Self {
         ComposeOptions {
             target,
             client_name: DEFAULT_CLIENT_NAME.to_string(),
+            form: None,
         }
     }
 }
 
-/// Which halves a guest needs for a target.
+/// What [`compose_with`] produced.
+#[derive(Debug, Clone)]
+pub struct Composed {
+    /// The adapted component.
+    pub bytes: Vec<u8>,
+    /// Its form.
+    pub form: Form,
+    /// Why the guest got the portable form when the spliced one was not asked against.
+    pub portable_because: Option<NotSpliceable>,
+}
+
+/// What a guest needs for a target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Plan {
     /// The guest's world.
     pub guest: World,
     /// The host's world.
     pub target: World,
-    /// Plug the sender half (the guest imports messaging interfaces).
+    /// The guest imports messaging interfaces (the portable form plugs the sender half).
     pub sender: bool,
-    /// Plug the receiver half (the guest exports a messaging handler).
+    /// The guest exports a messaging handler (the portable form plugs the receiver half).
     pub receiver: bool,
 }
 
@@ -67,7 +116,7 @@ impl Plan {
         Direction::from_guest(self.guest)
     }
 
-    /// File stems of the halves to plug, sender first.
+    /// File stems of the portable halves to plug, sender first.
     pub fn halves(&self) -> Vec<&'static str> {
         let mut halves = Vec::new();
         if self.sender {
@@ -80,7 +129,7 @@ impl Plan {
     }
 }
 
-/// Decides which halves `inspection`'s guest needs to run on a `target` host.
+/// Decides what `inspection`'s guest needs to run on a `target` host.
 pub fn plan(inspection: &Inspection, target: World) -> Result<Plan, PlanError> {
     let guest = inspection.world;
     if guest == target {
@@ -100,16 +149,51 @@ pub fn plan(inspection: &Inspection, target: World) -> Result<Plan, PlanError> {
     })
 }
 
-/// Composes the adapters `guest` needs to run on a `target` host; see [`compose_with`].
+/// Adapts `guest` to run on a `target` host in the default form (spliced where the
+/// guest's shape allows, portable otherwise); see [`compose_with`].
 pub fn compose(guest: &[u8], target: World) -> Result<Vec<u8>, ComposeError> {
-    compose_with(guest, &ComposeOptions::new(target))
+    compose_with(guest, &ComposeOptions::new(target)).map(|c| c.bytes)
 }
 
-/// Inspects `guest`, plugs the halves its [`plan`] names, encodes and validates the
-/// composition, and checks its imports and exports.
-pub fn compose_with(guest: &[u8], options: &ComposeOptions) -> Result<Vec<u8>, ComposeError> {
+/// Adapts `guest` as `options` say: spliced ([`splice`]) or portable (the halves, wired
+/// with wac-graph), checks the result, and says which form it produced and why.
+pub fn compose_with(guest: &[u8], options: &ComposeOptions) -> Result<Composed, ComposeError> {
     let inspection = inspect(guest)?;
     let plan = plan(&inspection, options.target)?;
+    if options.form != Some(Form::Portable) {
+        match splice::splice_inspected(guest, &inspection, &plan, options) {
+            Ok(bytes) => {
+                return Ok(Composed {
+                    bytes,
+                    form: Form::Spliced,
+                    portable_because: None,
+                })
+            }
+            Err(SpliceError::NotSpliceable(reason)) if options.form.is_none() => {
+                let bytes = portable(guest, &inspection, &plan, options)?;
+                return Ok(Composed {
+                    bytes,
+                    form: Form::Portable,
+                    portable_because: Some(reason),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(Composed {
+        bytes: portable(guest, &inspection, &plan, options)?,
+        form: Form::Portable,
+        portable_because: None,
+    })
+}
+
+/// The portable form: the halves `plan` names around `guest`, wired with wac-graph.
+fn portable(
+    guest: &[u8],
+    inspection: &Inspection,
+    plan: &Plan,
+    options: &ComposeOptions,
+) -> Result<Vec<u8>, ComposeError> {
     let sender = if plan.sender {
         let half = adapter(plan.direction(), Role::Sender);
         Some(match plan.direction() {
@@ -125,7 +209,7 @@ pub fn compose_with(guest: &[u8], options: &ComposeOptions) -> Result<Vec<u8>, C
     let receiver = plan
         .receiver
         .then(|| adapter(plan.direction(), Role::Receiver).bytes);
-    let composed = graph::build(guest, &inspection, sender, receiver)?;
-    graph::check(&composed, &inspection, &plan)?;
+    let composed = graph::build(guest, inspection, sender, receiver)?;
+    graph::check(&composed, inspection, plan)?;
     Ok(composed)
 }

@@ -66,3 +66,50 @@ fn halves_stay_small() {
         );
     }
 }
+
+/// The spliced bridges keep the shape of a wit-component adapter (no data or element
+/// segments, no memory or start function, imports only from the guest's main module, its
+/// memory and the messaging interfaces) and stay small: each is added to every guest.
+#[test]
+fn bridges_are_lean_adapter_modules() {
+    use msgbridge_adapters::{WASI_ON_WASMCLOUD_BRIDGE, WASMCLOUD_ON_WASI_BRIDGE};
+    use wasmparser::{Parser, Payload, TypeRef};
+    for (name, bytes, host_package) in [
+        (
+            "wasi-on-wasmcloud",
+            WASI_ON_WASMCLOUD_BRIDGE,
+            "wasmcloud:messaging/",
+        ),
+        (
+            "wasmcloud-on-wasi",
+            WASMCLOUD_ON_WASI_BRIDGE,
+            "wasi:messaging/",
+        ),
+    ] {
+        assert!(bytes.len() < 32 * 1024, "{name} is {} bytes", bytes.len());
+        assert!(Parser::is_core_wasm(bytes), "{name} is not a core module");
+        for payload in Parser::new(0).parse_all(bytes) {
+            match payload.unwrap() {
+                Payload::DataSection(_)
+                | Payload::ElementSection(_)
+                | Payload::MemorySection(_)
+                | Payload::StartSection { .. } => panic!("{name} has a forbidden section"),
+                Payload::ImportSection(imports) => {
+                    for import in imports.into_imports() {
+                        let import = import.unwrap();
+                        let ok = match import.ty {
+                            TypeRef::Memory(_) => (import.module, import.name) == ("env", "memory"),
+                            TypeRef::Func(_) => {
+                                import.module == "__main_module__"
+                                    || import.module.starts_with(host_package)
+                            }
+                            _ => false,
+                        };
+                        assert!(ok, "{name} imports {} {}", import.module, import.name);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}

@@ -1,11 +1,12 @@
-//! Composition of the fixture guests: which halves get plugged, what the result imports and
-//! exports, and the refusals.
+//! The portable form of the fixture guests (which halves get plugged, what the result
+//! imports and exports), and the refusals common to both forms. The spliced form is tested
+//! in `splice.rs`.
 
 use std::collections::BTreeSet;
 
 use msgbridge_compose::{
-    compose, compose_with, inspect, plan, top_level_names, ComposeError, ComposeOptions,
-    InspectError, PlanError, World,
+    compose, compose_with, inspect, plan, top_level_names, ComposeError, ComposeOptions, Form,
+    InspectError, PlanError, SpliceError, World,
 };
 use msgbridge_examples as examples;
 use msgbridge_test_artifacts as artifacts;
@@ -24,6 +25,17 @@ fn non_messaging(names: &BTreeSet<String>) -> BTreeSet<String> {
         .filter(|n| !n.contains(":messaging/") && !n.starts_with("msgbridge:"))
         .cloned()
         .collect()
+}
+
+/// `guest` in the portable form for `target`.
+fn portable(guest: &[u8], target: World) -> Vec<u8> {
+    let options = ComposeOptions {
+        form: Some(Form::Portable),
+        ..ComposeOptions::new(target)
+    };
+    let composed = compose_with(guest, &options).unwrap();
+    assert_eq!(composed.form, Form::Portable);
+    composed.bytes
 }
 
 fn set(items: &[&str]) -> BTreeSet<String> {
@@ -83,7 +95,7 @@ fn a_probe_gets_both_halves_and_a_sender_only_guest_only_the_sender() {
 /// own other imports, and exports wasmCloud's handler; the private interface is gone.
 #[test]
 fn wasi_probe_for_wasmcloud_imports_only_wasmcloud_messaging() {
-    let composed = compose(artifacts::WASI_PROBE, World::Wasmcloud).unwrap();
+    let composed = portable(artifacts::WASI_PROBE, World::Wasmcloud);
     let guest = top_level_names(artifacts::WASI_PROBE).unwrap();
     let names = top_level_names(&composed).unwrap();
     assert_eq!(
@@ -104,7 +116,7 @@ fn wasi_probe_for_wasmcloud_imports_only_wasmcloud_messaging() {
 
 #[test]
 fn wasmcloud_probe_for_wasi_imports_only_wasi_messaging() {
-    let composed = compose(artifacts::WASMCLOUD_PROBE, World::Wasi).unwrap();
+    let composed = portable(artifacts::WASMCLOUD_PROBE, World::Wasi);
     let guest = top_level_names(artifacts::WASMCLOUD_PROBE).unwrap();
     let names = top_level_names(&composed).unwrap();
     assert_eq!(
@@ -125,7 +137,7 @@ fn wasmcloud_probe_for_wasi_imports_only_wasi_messaging() {
 
 #[test]
 fn http_api_keeps_its_http_export_and_config_free_imports() {
-    let composed = compose(examples::HTTP_API, World::Wasi).unwrap();
+    let composed = portable(examples::HTTP_API, World::Wasi);
     let names = top_level_names(&composed).unwrap();
     let guest = top_level_names(examples::HTTP_API).unwrap();
     assert_eq!(non_messaging(&names.exports), non_messaging(&guest.exports));
@@ -138,17 +150,24 @@ fn http_api_keeps_its_http_export_and_config_free_imports() {
 
 #[test]
 fn leet_worker_keeps_its_config_import() {
-    let composed = compose(examples::LEET_WORKER, World::Wasi).unwrap();
+    let composed = portable(examples::LEET_WORKER, World::Wasi);
     let names = top_level_names(&composed).unwrap();
     assert!(names.imports.contains("wasi:config/store@0.2.0-rc.1"));
 }
 
 #[test]
 fn a_chosen_client_name_changes_only_the_sender() {
-    let mut options = ComposeOptions::new(World::Wasi);
-    let default = compose_with(artifacts::WASMCLOUD_PROBE, &options).unwrap();
+    let mut options = ComposeOptions {
+        form: Some(Form::Portable),
+        ..ComposeOptions::new(World::Wasi)
+    };
+    let default = compose_with(artifacts::WASMCLOUD_PROBE, &options)
+        .unwrap()
+        .bytes;
     options.client_name = "orders".into();
-    let named = compose_with(artifacts::WASMCLOUD_PROBE, &options).unwrap();
+    let named = compose_with(artifacts::WASMCLOUD_PROBE, &options)
+        .unwrap()
+        .bytes;
     assert_eq!(default.len(), named.len());
     assert_ne!(default, named);
     assert_eq!(
@@ -236,7 +255,23 @@ fn look_alike_texts_are_refused_by_name() {
 #[test]
 fn a_type_mismatch_names_the_interface_and_keeps_wacs_reason() {
     let guest = msgbridge_test_shapes::TYPE_MISMATCH.component();
+    // Spliced (the default): the bridge's core type of the function is not the guest's.
     let err = compose(&guest, World::Wasmcloud).unwrap_err();
+    assert!(
+        matches!(&err, ComposeError::Splice(SpliceError::ImportType { function, .. }) if function == "send"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("wasi:messaging/producer@0.2.0-draft"),
+        "{err}"
+    );
+    // Portable: wac-graph refuses the argument, and says why.
+    let options = ComposeOptions {
+        form: Some(Form::Portable),
+        ..ComposeOptions::new(World::Wasmcloud)
+    };
+    let err = compose_with(&guest, &options).unwrap_err();
     assert!(matches!(err, ComposeError::Graph { .. }), "{err}");
     let chain = format!("{:#}", anyhow::Error::new(err));
     assert!(
@@ -244,7 +279,7 @@ fn a_type_mismatch_names_the_interface_and_keeps_wacs_reason() {
         "the message names the interface: {chain}"
     );
     assert!(
-        chain.matches(": ").count() >= 2,
+        chain.contains("mismatched type for function result: expected u32, found result"),
         "wac's reason and its cause are kept: {chain}"
     );
 }

@@ -25,12 +25,19 @@ pub enum WasiError {
     Other(String),
 }
 
+/// How [`WasiError::Timeout`] reads as text.
+pub const TIMED_OUT: &str = "timed out";
+/// What precedes the text of [`WasiError::Connection`] when it is written as one string.
+pub const CONNECTION_ERROR_PREFIX: &str = "connection error: ";
+/// What precedes the text of [`WasiError::PermissionDenied`] when it is written as one string.
+pub const PERMISSION_DENIED_PREFIX: &str = "permission denied: ";
+
 impl fmt::Display for WasiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            WasiError::Timeout => f.write_str("timed out"),
-            WasiError::Connection(s) => write!(f, "connection error: {s}"),
-            WasiError::PermissionDenied(s) => write!(f, "permission denied: {s}"),
+            WasiError::Timeout => f.write_str(TIMED_OUT),
+            WasiError::Connection(s) => write!(f, "{CONNECTION_ERROR_PREFIX}{s}"),
+            WasiError::PermissionDenied(s) => write!(f, "{PERMISSION_DENIED_PREFIX}{s}"),
             WasiError::Other(s) => f.write_str(s),
         }
     }
@@ -43,14 +50,89 @@ pub const SEND_FAILED_PREFIX: &str = "failed to send request: ";
 /// wasmCloud's error string when a component's in-memory inbox is full.
 pub const QUEUE_FULL: &str = "message queue full";
 
+/// What follows the number of milliseconds in [`timeout_message`].
+pub const TIMEOUT_SUFFIX: &str = "ms";
+
 /// wasmCloud's error string for a request that timed out after `timeout_ms`.
 pub fn timeout_message(timeout_ms: u32) -> String {
-    format!("{TIMEOUT_PREFIX}{timeout_ms}ms")
+    format!("{TIMEOUT_PREFIX}{timeout_ms}{TIMEOUT_SUFFIX}")
 }
 
 /// wasmCloud's error string for a request that could not be sent.
 pub fn send_failed_message(cause: impl fmt::Display) -> String {
     format!("{SEND_FAILED_PREFIX}{cause}")
+}
+
+/// Which `wasi:messaging` error variant a wasmCloud error string becomes; the text is kept
+/// for every variant but [`ErrorKind::Timeout`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// `error::timeout`.
+    Timeout,
+    /// `error::connection(text)`.
+    Connection,
+    /// `error::permission-denied(text)`.
+    PermissionDenied,
+    /// `error::other(text)`.
+    Other,
+}
+
+/// One test of [`CLASSIFICATION`] on a wasmCloud error string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextTest {
+    /// The text begins with this (case-sensitive).
+    StartsWith(&'static str),
+    /// The text, lower-cased (ASCII), contains this lower-case needle.
+    ContainsIgnoringCase(&'static str),
+}
+
+impl TextTest {
+    /// Whether `text` passes the test.
+    pub fn matches(self, text: &str) -> bool {
+        match self {
+            TextTest::StartsWith(prefix) => text.starts_with(prefix),
+            TextTest::ContainsIgnoringCase(needle) => text.to_ascii_lowercase().contains(needle),
+        }
+    }
+}
+
+/// The rules of [`classify_wasmcloud_error`], in order: the first test that matches decides;
+/// text no test matches is [`ErrorKind::Other`]. Kept as data so that the spliced bridges,
+/// which cannot link this crate's `std` code, generate their matcher from the same table.
+pub const CLASSIFICATION: &[(TextTest, ErrorKind)] = &[
+    (TextTest::StartsWith(TIMEOUT_PREFIX), ErrorKind::Timeout),
+    (
+        TextTest::ContainsIgnoringCase("timed out"),
+        ErrorKind::Timeout,
+    ),
+    (
+        TextTest::ContainsIgnoringCase("permission"),
+        ErrorKind::PermissionDenied,
+    ),
+    (
+        TextTest::ContainsIgnoringCase("authoriz"),
+        ErrorKind::PermissionDenied,
+    ),
+    (
+        TextTest::StartsWith(SEND_FAILED_PREFIX),
+        ErrorKind::Connection,
+    ),
+    (
+        TextTest::ContainsIgnoringCase("connection"),
+        ErrorKind::Connection,
+    ),
+    (
+        TextTest::ContainsIgnoringCase("disconnected"),
+        ErrorKind::Connection,
+    ),
+];
+
+/// The [`ErrorKind`] of a wasmCloud error string, by [`CLASSIFICATION`].
+pub fn classify_kind(text: &str) -> ErrorKind {
+    CLASSIFICATION
+        .iter()
+        .find(|(test, _)| test.matches(text))
+        .map_or(ErrorKind::Other, |(_, kind)| *kind)
 }
 
 /// Classifies an error string returned by a wasmCloud host's `consumer` into the closest
@@ -62,18 +144,11 @@ pub fn send_failed_message(cause: impl fmt::Display) -> String {
 /// - texts that speak of permissions or authorization become `permission-denied`;
 /// - everything else (e.g. `message queue full`) becomes `other`, keeping the text.
 pub fn classify_wasmcloud_error(text: &str) -> WasiError {
-    let lower = text.to_ascii_lowercase();
-    if text.starts_with(TIMEOUT_PREFIX) || lower.contains("timed out") {
-        WasiError::Timeout
-    } else if lower.contains("permission") || lower.contains("authoriz") {
-        WasiError::PermissionDenied(text.to_string())
-    } else if text.starts_with(SEND_FAILED_PREFIX)
-        || lower.contains("connection")
-        || lower.contains("disconnected")
-    {
-        WasiError::Connection(text.to_string())
-    } else {
-        WasiError::Other(text.to_string())
+    match classify_kind(text) {
+        ErrorKind::Timeout => WasiError::Timeout,
+        ErrorKind::PermissionDenied => WasiError::PermissionDenied(text.to_string()),
+        ErrorKind::Connection => WasiError::Connection(text.to_string()),
+        ErrorKind::Other => WasiError::Other(text.to_string()),
     }
 }
 
@@ -195,6 +270,18 @@ mod tests {
         assert!(!is_reply_subject("_INBOX.msgbridge.reply."));
         assert!(!is_reply_subject("_INBOX.msgbridge.reply.4x"));
         assert!(!is_reply_subject("_INBOX.abc"));
+    }
+
+    #[test]
+    fn classification_table_keeps_the_old_order() {
+        // A text matching both a permission and a connection rule is a permission error.
+        assert_eq!(
+            classify_kind("connection refused: not authorized"),
+            ErrorKind::PermissionDenied
+        );
+        assert_eq!(classify_kind("Client DISCONNECTED"), ErrorKind::Connection);
+        assert_eq!(classify_kind("x timed out"), ErrorKind::Timeout);
+        assert_eq!(classify_kind(QUEUE_FULL), ErrorKind::Other);
     }
 
     #[test]

@@ -1,9 +1,14 @@
-//! The data slot holding the name the wasmcloud-on-wasi sender passes to `client.connect`.
+//! Where the name the wasmcloud-on-wasi adapter passes to `client.connect` lives, so that
+//! the composer can set it without adding an import. Two layouts, one per form:
 //!
-//! The slot is a 128-byte static in the adapter: a 32-byte [`MARKER`], one length byte,
-//! then up to [`MAX_LEN`] bytes of UTF-8 name, zero-padded. The composer finds the marker
-//! in the built adapter and rewrites length and name in place, which changes no size or
-//! offset, so the adapter stays valid and gains no import.
+//! - the portable sender half keeps it in a **data slot**: a 128-byte static holding a
+//!   32-byte [`MARKER`], one length byte, then up to [`MAX_LEN`] bytes of UTF-8 name,
+//!   zero-padded; the composer finds the marker in the built half and rewrites length and
+//!   name in place, which changes no size or offset;
+//! - the spliced bridge may not have data segments, so it keeps it in **immutable `i32`
+//!   globals** ([`LEN_GLOBAL`] and [`WORDS`] words named [`WORD_GLOBAL_PREFIX`]`0..`, four
+//!   bytes each, little-endian, zero past the end): the composer rewrites their initial
+//!   values ([`pack`]).
 
 /// The bytes that begin the slot.
 pub const MARKER: [u8; 32] = *b"msgbridge:client-name-slot:v1:\0\0";
@@ -14,7 +19,51 @@ pub const SLOT_LEN: usize = MARKER.len() + 1 + MAX_LEN;
 /// The name used unless one is chosen.
 pub const DEFAULT: &str = "default";
 
-/// Why a name cannot go into the slot.
+/// Number of `i32` globals holding the name's bytes in a bridge, four to a global.
+pub const WORDS: usize = 24;
+
+// The words hold the longest name.
+const _: () = assert!(MAX_LEN <= WORDS * 4);
+
+/// The bridge's immutable `i32` global holding the name's length in bytes.
+pub const LEN_GLOBAL: &str = "msgbridge_client_name_len";
+
+/// Prefix of the bridge's immutable `i32` globals holding the name's bytes:
+/// `msgbridge_client_name_0` … `msgbridge_client_name_23`.
+pub const WORD_GLOBAL_PREFIX: &str = "msgbridge_client_name_";
+
+/// A name laid out as a bridge's globals hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Packed {
+    /// Length in bytes.
+    pub len: i32,
+    /// The bytes, four to a word, little-endian.
+    pub words: [i32; WORDS],
+}
+
+/// Packs `name` into the bridge's globals layout.
+pub const fn pack(name: &[u8]) -> Result<Packed, InvalidName> {
+    if name.is_empty() || name.len() > MAX_LEN {
+        return Err(InvalidName { len: name.len() });
+    }
+    let mut words = [0i32; WORDS];
+    let mut i = 0;
+    while i < name.len() {
+        words[i / 4] |= (name[i] as i32) << (8 * (i % 4));
+        i += 1;
+    }
+    Ok(Packed {
+        len: name.len() as i32,
+        words,
+    })
+}
+
+/// The byte at `index` of a packed name's words (for the bridge, which reads the globals).
+pub const fn byte(words: &[i32; WORDS], index: usize) -> u8 {
+    (words[index / 4] >> (8 * (index % 4))) as u8
+}
+
+/// Why a name cannot be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InvalidName {
     /// The name's length in bytes.
@@ -96,6 +145,21 @@ mod tests {
         assert_eq!(&out[..6], b"orders");
         assert!(s[MARKER.len() + 7..].iter().all(|b| *b == 0));
         assert_eq!(&s[..MARKER.len()], &MARKER);
+    }
+
+    #[test]
+    fn packs_little_endian_and_round_trips() {
+        let packed = pack(b"orders-1").unwrap();
+        assert_eq!(packed.len, 8);
+        assert_eq!(packed.words[0], i32::from_le_bytes(*b"orde"));
+        assert_eq!(packed.words[1], i32::from_le_bytes(*b"rs-1"));
+        assert!(packed.words[2..].iter().all(|w| *w == 0));
+        for (i, b) in b"orders-1".iter().enumerate() {
+            assert_eq!(byte(&packed.words, i), *b);
+        }
+        assert_eq!(pack(b""), Err(InvalidName { len: 0 }));
+        assert!(pack(&[b'x'; MAX_LEN + 1]).is_err());
+        assert!(pack(&[b'x'; MAX_LEN]).is_ok());
     }
 
     #[test]

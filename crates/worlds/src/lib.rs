@@ -7,11 +7,14 @@
 //!   wasmtime links).
 //! - [`Direction`]: a guest of one world on a host of the other.
 //! - [`Hosted`]: the worlds a host serves, one or both.
-//! - [`client_name`]: the layout of the data slot holding the name the wasmcloud-on-wasi
-//!   adapter passes to `client.connect`, which the composer rewrites.
+//! - [`client_name`]: where the name the wasmcloud-on-wasi adapter passes to
+//!   `client.connect` lives (a data slot in the portable sender, globals in the spliced
+//!   bridge), which the composer rewrites.
+//! - [`bridge`]: the core names a spliced bridge module and the composer agree on.
 
 #![no_std]
 
+pub mod bridge;
 pub mod client_name;
 mod version;
 
@@ -98,6 +101,14 @@ impl World {
         match self {
             World::Wasi => WASI_INCOMING_HANDLER,
             World::Wasmcloud => WASMCLOUD_HANDLER,
+        }
+    }
+
+    /// The function of [`World::handler_interface`] that a host calls per message.
+    pub const fn handler_function(self) -> &'static str {
+        match self {
+            World::Wasi => "handle",
+            World::Wasmcloud => "handle-message",
         }
     }
 

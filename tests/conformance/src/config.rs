@@ -53,6 +53,9 @@ impl Guest {
 pub enum Form {
     /// As it is (the host serves its world).
     Native,
+    /// `msgbridge compose` (the default form): the bridge spliced into the guest's own
+    /// component.
+    Spliced,
     /// `msgbridge compose --portable`: the two halves composed with wac-graph.
     Portable,
     /// `wac plug` (wac-cli) with the halves `msgbridge adapters` writes.
@@ -66,7 +69,8 @@ impl Form {
     pub fn describe(self) -> &'static str {
         match self {
             Form::Native => "native",
-            Form::Portable => "composed `msgbridge compose`",
+            Form::Spliced => "spliced by `msgbridge compose`",
+            Form::Portable => "composed `msgbridge compose --portable`",
             Form::WacPlug => "composed with `wac plug` and the halves",
             Form::WacCompose => "composed with `wac compose` and `wac/*.wac`",
         }
@@ -85,6 +89,8 @@ pub struct Configuration {
     /// In a cross-world pair, the native probe (of the host's world) that plays the
     /// harness's repliers.
     pub peer: Option<Guest>,
+    /// Whether the probe's instances are warm (kept across messages) rather than fresh.
+    pub warm: bool,
     /// The configuration whose runs this one must equal (after the declared losses, when
     /// adapted; exactly, when native); `None` for one checked against the case files only.
     pub reference: Option<&'static str>,
@@ -138,7 +144,7 @@ impl Configuration {
                     .into(),
             );
         }
-        if self.guest == Guest::JsWasmcloud || self.peer.is_some() {
+        if self.guest == Guest::JsWasmcloud || self.peer.is_some() || self.warm {
             let covered = configurations()
                 .into_iter()
                 .find(|c| {
@@ -146,6 +152,7 @@ impl Configuration {
                         && c.guest.world() == self.guest.world()
                         && c.guest != Guest::JsWasmcloud
                         && c.peer.is_none()
+                        && !c.warm
                 })
                 .map_or("-", |c| c.id);
             return Some(format!(
@@ -159,13 +166,17 @@ impl Configuration {
     pub fn adapted_alone(&self) -> Option<&'static str> {
         configurations()
             .into_iter()
-            .find(|c| c.guest == self.guest && c.form == self.form && c.peer.is_none())
+            .find(|c| c.guest == self.guest && c.form == self.form && c.peer.is_none() && !c.warm)
             .map(|c| c.id)
     }
 
     /// How it runs, for the matrix.
     pub fn describe(&self) -> String {
-        let host = format!("host serving only {}", self.host_world().name());
+        let host = format!(
+            "{}host serving only {}",
+            if self.warm { "(warm instances) " } else { "" },
+            self.host_world().name()
+        );
         match (self.form, self.peer) {
             (Form::Native, _) => format!("{}, native, on a {host}", self.guest.describe()),
             (form, None) => format!(
@@ -197,10 +208,19 @@ fn prepared(native: &'static [u8], target: World, form: Form) -> Result<Bytes, R
     cache
         .entry(key)
         .or_insert_with(|| {
+            let compose = |form| {
+                let options = msgbridge_compose::ComposeOptions {
+                    form,
+                    ..msgbridge_compose::ComposeOptions::new(target)
+                };
+                msgbridge_compose::compose_with(native, &options)
+                    .map(|c| c.bytes)
+                    .map_err(crate::error_chain)
+            };
             let composed = match form {
-                Form::Native | Form::Portable => {
-                    msgbridge_compose::compose(native, target).map_err(crate::error_chain)
-                }
+                Form::Native => compose(None),
+                Form::Spliced => compose(Some(msgbridge_compose::Form::Spliced)),
+                Form::Portable => compose(Some(msgbridge_compose::Form::Portable)),
                 Form::WacPlug => crate::wac::plug(native, target),
                 Form::WacCompose => crate::wac::compose(native, target),
             };
@@ -219,11 +239,24 @@ pub fn configurations() -> Vec<Configuration> {
         guest,
         form,
         peer,
+        warm: false,
         reference,
+    };
+    let warm = |id, guest, reference| Configuration {
+        warm: true,
+        ..config(id, guest, Spliced, None, reference)
     };
     vec![
         config("native-wasi", RustWasi, Native, None, None),
         config("native-wasmcloud", RustWasmcloud, Native, None, None),
+        config("spliced-wasi", RustWasi, Spliced, None, Some("native-wasi")),
+        config(
+            "spliced-wasmcloud",
+            RustWasmcloud,
+            Spliced,
+            None,
+            Some("native-wasmcloud"),
+        ),
         config(
             "portable-wasi",
             RustWasi,
@@ -241,15 +274,37 @@ pub fn configurations() -> Vec<Configuration> {
         config(
             "pair-wasi-wasmcloud",
             RustWasi,
-            Portable,
+            Spliced,
             Some(RustWasmcloud),
             Some("native-wasi"),
         ),
         config(
             "pair-wasmcloud-wasi",
             RustWasmcloud,
+            Spliced,
+            Some(RustWasi),
+            Some("native-wasmcloud"),
+        ),
+        config(
+            "portable-pair-wasi-wasmcloud",
+            RustWasi,
+            Portable,
+            Some(RustWasmcloud),
+            Some("native-wasi"),
+        ),
+        config(
+            "portable-pair-wasmcloud-wasi",
+            RustWasmcloud,
             Portable,
             Some(RustWasi),
+            Some("native-wasmcloud"),
+        ),
+        // Warm instances serve many messages each: what the bridge keeps between messages
+        // must not change what a guest sees.
+        warm("warm-spliced-wasi", RustWasi, Some("native-wasi")),
+        warm(
+            "warm-spliced-wasmcloud",
+            RustWasmcloud,
             Some("native-wasmcloud"),
         ),
         config(
@@ -289,6 +344,13 @@ pub fn configurations() -> Vec<Configuration> {
             Native,
             None,
             Some("native-wasmcloud"),
+        ),
+        config(
+            "js-spliced-wasmcloud",
+            JsWasmcloud,
+            Spliced,
+            None,
+            Some("js-native-wasmcloud"),
         ),
         config(
             "js-portable-wasmcloud",

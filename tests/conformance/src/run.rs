@@ -9,8 +9,8 @@ use bytes::Bytes;
 use futures::StreamExt;
 use http_body_util::{BodyExt, Full};
 use msgbridge_host::{
-    subject_matches, Broker, ComponentSpec, Host, HostConfig, Hosted, InProcessBroker, Message,
-    NatsBroker, Outcome, Runtime,
+    subject_matches, Broker, ComponentSpec, Host, HostConfig, Hosted, InProcessBroker,
+    InstancePolicy, Message, NatsBroker, Outcome, Runtime,
 };
 
 use crate::case::{Artifact, Behaviour, Case, Step, Via};
@@ -149,6 +149,12 @@ pub async fn run_case(
             let mut spec = ComponentSpec::new(name.clone(), bytes.clone());
             spec.subscriptions = component.subscriptions.clone();
             spec.config = component.config.clone();
+            if config.warm && component.artifact == Artifact::Probe {
+                spec = spec.instances(InstancePolicy::Warm {
+                    pool_size: 4,
+                    max_invocations: u64::MAX,
+                });
+            }
             guarded("loading a component", host.add_component(spec))
                 .await?
                 .map_err(|e| RunError::Host(crate::error_chain(e)))?;

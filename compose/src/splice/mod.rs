@@ -1,0 +1,124 @@
+//! The *spliced* composition: msgbridge's bridge runs inside the guest's own component.
+//!
+//! Like wasmtime's preview1 adapter, the bridge of a direction (`msgbridge-adapters`'
+//! [`bridge`](msgbridge_adapters::bridge)) is a core module that wit-component fuses into
+//! the guest's component as an *adapter*: it imports the guest's memory and `cabi_realloc`,
+//! serves the guest's messaging imports as plain core functions and exports the host
+//! world's handler, which calls the guest's core export. The result has the guest's one
+//! linear memory and no component or copy in between, so it costs what the guest costs.
+//!
+//! The route is *re-encoding*:
+//! 1. [`layout`] finds the main core module (the one defining and exporting a memory and
+//!    exporting `cabi_realloc`), the adapters it imports (such as
+//!    `wasi_snapshot_preview1`) and the string encoding; a composition of several
+//!    components is refused ([`NotSpliceable`]), the caller then uses the portable form.
+//! 2. [`world`] recovers the guest's WIT world from the component and removes the bridged
+//!    messaging imports and handler export, which become the bridge's.
+//! 3. [`rename`] gathers the main module's bridged imports under the bridge's adapter name.
+//! 4. [`bridge`] sets the bridge's client name and world.
+//! 5. `wit_component::ComponentEncoder` encodes main module, bridge and the guest's other
+//!    adapters (given the guest's imports as their world); [`check`] validates the result.
+
+mod bridge;
+mod check;
+mod error;
+mod layout;
+mod rename;
+mod world;
+
+pub use check::memory_definitions;
+pub use error::{NotSpliceable, SpliceError};
+
+use msgbridge_worlds::bridge::ADAPTER_MODULE;
+use msgbridge_worlds::World;
+
+use crate::{inspect, plan, ComposeOptions, Inspection, Plan};
+
+/// Splices the bridge for `options.target` into `guest`; see the [module docs](self).
+///
+/// Fails with [`SpliceError::NotSpliceable`] for a guest whose shape the splice route does
+/// not handle (the portable composition still applies), and with other variants when the
+/// guest needs no adapter or cannot be read.
+pub fn splice(guest: &[u8], options: &ComposeOptions) -> Result<Vec<u8>, SpliceError> {
+    let inspection = inspect(guest)?;
+    let plan = plan(&inspection, options.target)?;
+    splice_inspected(guest, &inspection, &plan, options)
+}
+
+/// [`splice`] for a guest already inspected and planned.
+pub(crate) fn splice_inspected(
+    guest: &[u8],
+    inspection: &Inspection,
+    plan: &Plan,
+    options: &ComposeOptions,
+) -> Result<Vec<u8>, SpliceError> {
+    let layout = layout::find(guest)?;
+    let mut wit = world::guest_wit(guest, plan.guest)?;
+
+    let bridge = bridge::prepare(plan.guest, &options.client_name, wit.had_handler)?;
+    if wit.had_handler {
+        let handler = handler_exports(plan.guest);
+        for name in handler {
+            if !layout.main.func_exports.contains(&name) {
+                return Err(NotSpliceable::HandlerExport { missing: name }.into());
+            }
+        }
+    }
+    let provided = rename::function_exports(msgbridge_adapters::bridge(plan.direction()))?;
+    let mut main = rename::rename_imports(layout.main.bytes, plan.guest, &provided)?;
+
+    let mut adapters = Vec::new();
+    for (name, adapter) in &layout.adapters {
+        let mut bytes = adapter.bytes.to_vec();
+        wit.embed_adapter(&mut bytes, &adapter.func_exports, layout.encoding)?;
+        adapters.push((name.clone(), bytes));
+    }
+    wit.embed_main(&mut main, layout.encoding)?;
+
+    let encode = |e: anyhow::Error| SpliceError::Encode(error::boxed(e));
+    let mut encoder = wit_component::ComponentEncoder::default();
+    encoder.module(&main).map_err(encode)?;
+    encoder.adapter(ADAPTER_MODULE, &bridge).map_err(encode)?;
+    for (name, bytes) in &adapters {
+        encoder.adapter(name, bytes).map_err(encode)?;
+    }
+    let spliced = encoder.validate(true).encode().map_err(encode)?;
+    check::check(&spliced, inspection, plan)?;
+    Ok(spliced)
+}
+
+/// Says whether `guest` can be spliced for `options`, without building anything heavy:
+/// `Ok(())`, or the reason it gets the portable form.
+pub fn spliceability(guest: &[u8], options: &ComposeOptions) -> Result<(), SpliceError> {
+    let inspection = inspect(guest)?;
+    let plan = plan(&inspection, options.target)?;
+    let layout = layout::find(guest)?;
+    let wit = world::guest_wit(guest, plan.guest)?;
+    if wit.had_handler {
+        for name in handler_exports(plan.guest) {
+            if !layout.main.func_exports.contains(&name) {
+                return Err(NotSpliceable::HandlerExport { missing: name }.into());
+            }
+        }
+    }
+    let provided = rename::function_exports(msgbridge_adapters::bridge(plan.direction()))?;
+    for (module, name, _) in &layout.main.imports {
+        if let Some(field) = rename::bridged_field(plan.guest, module, name) {
+            if !provided.contains_key(&field) {
+                return Err(NotSpliceable::UnbridgedImport {
+                    module: module.clone(),
+                    name: name.clone(),
+                }
+                .into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The guest's core exports the bridge calls for its handler: the function and its
+/// post-return, named as wit-component names them.
+fn handler_exports(guest: World) -> [String; 2] {
+    let export = format!("{}#{}", guest.handler_interface(), guest.handler_function());
+    [format!("cabi_post_{export}"), export]
+}
