@@ -1,64 +1,35 @@
-//! msgbridge's adapters: the portable halves, as component bytes, and the spliced bridges,
-//! as core modules.
+//! msgbridge's adapters, prebuilt: the four portable halves as components and the two
+//! spliced bridges as core modules, with the `MANIFEST` of their SHA-256.
 //!
 //! Like wasmtime's `wasi-preview1-component-adapter-provider`, this crate only carries the
-//! built adapters: its build script compiles `adapters/` for `wasm32-unknown-unknown` and
-//! componentizes each half. Each half imports nothing but messaging interfaces.
+//! built adapters (`artefacts/`), so depending on it needs no wasm target and no build
+//! step. They are rebuilt from `adapters/` by `cargo run -p msgbridge-adapters-build`, and
+//! the test command rebuilds them and fails if a single byte differs.
 //!
 //! A direction is named by the guest's world and the host's: `wasi-on-wasmcloud` runs a
 //! `wasi:messaging@0.2.0-draft` guest on a `wasmcloud:messaging@0.2.0` host, and
-//! `wasmcloud-on-wasi` the reverse. The *sender* half serves the guest's messaging imports;
-//! the *receiver* half wraps the guest's handler export.
+//! `wasmcloud-on-wasi` the reverse.
 //!
-//! A *bridge* ([`bridge`]) does both jobs of one direction as a single core module that
-//! `msgbridge-compose` fuses into the guest's own component as a wit-component adapter
-//! (like wasmtime's preview1 adapter): it shares the guest's linear memory and allocator,
-//! so it adds no component, memory or copy. It has no data segments; the names it uses
-//! with the guest and the composer are defined in `msgbridge_worlds::{bridge, client_name}`. It carries no
-//! WIT metadata: the composer embeds the world that fits the guest.
-
-/// Serves a wasi:messaging guest's `types`, `producer` and `request-reply` imports with
-/// wasmCloud's `consumer`.
-pub const WASI_ON_WASMCLOUD_SENDER: &[u8] =
-    include_bytes!(concat!(env!("OUT_DIR"), "/wasi-on-wasmcloud-sender.wasm"));
-
-/// Exports wasmCloud's `handler` around a wasi:messaging guest's `incoming-handler`.
-pub const WASI_ON_WASMCLOUD_RECEIVER: &[u8] =
-    include_bytes!(concat!(env!("OUT_DIR"), "/wasi-on-wasmcloud-receiver.wasm"));
-
-/// Serves a wasmcloud:messaging guest's `types` and `consumer` imports with wasi:messaging.
-pub const WASMCLOUD_ON_WASI_SENDER: &[u8] =
-    include_bytes!(concat!(env!("OUT_DIR"), "/wasmcloud-on-wasi-sender.wasm"));
-
-/// Exports wasi:messaging's `incoming-handler` around a wasmcloud:messaging guest's
-/// `handler`.
-pub const WASMCLOUD_ON_WASI_RECEIVER: &[u8] =
-    include_bytes!(concat!(env!("OUT_DIR"), "/wasmcloud-on-wasi-receiver.wasm"));
+//! - A *half* is a component: the *sender* serves the guest's messaging imports, the
+//!   *receiver* wraps the guest's handler export; they talk through a private interface.
+//!   Each imports nothing but messaging interfaces and carries its package metadata.
+//! - A *bridge* ([`bridge`]) does both jobs of one direction as a single core module that
+//!   `msgbridge-compose` fuses into the guest's own component as a wit-component adapter
+//!   (like wasmtime's preview1 adapter): it shares the guest's linear memory and allocator,
+//!   so it adds no component, memory or copy. It has no data segments; the names it uses
+//!   with the guest and the composer are defined in `msgbridge_worlds::{bridge,
+//!   client_name}`. It carries no WIT metadata: the composer embeds the world that fits
+//!   the guest.
 
 pub use msgbridge_worlds::Direction;
 
-/// The wasi-on-wasmcloud bridge: a core module exporting a wasi:messaging guest's
-/// `types`/`producer`/`request-reply` functions (as `types.[constructor]message`, ...) and
-/// `wasmcloud:messaging/handler@0.2.0#handle-message`, importing
-/// `wasmcloud:messaging/consumer@0.2.0`, the guest's memory and `cabi_realloc`.
-pub const WASI_ON_WASMCLOUD_BRIDGE: &[u8] =
-    include_bytes!(concat!(env!("OUT_DIR"), "/wasi-on-wasmcloud-bridge.wasm"));
-
-/// The wasmcloud-on-wasi bridge: a core module exporting a wasmcloud:messaging guest's
-/// `consumer` functions (`consumer.request`, `consumer.publish`) and
-/// `wasi:messaging/incoming-handler@0.2.0-draft#handle`, importing
-/// `wasi:messaging/{types,producer,request-reply}@0.2.0-draft`, the guest's memory and
-/// `cabi_realloc`; its `client.connect` name lives in the globals of
-/// `msgbridge_worlds::{bridge, client_name}`.
-pub const WASMCLOUD_ON_WASI_BRIDGE: &[u8] =
-    include_bytes!(concat!(env!("OUT_DIR"), "/wasmcloud-on-wasi-bridge.wasm"));
-
-/// The bridge (core module) for `direction`.
-pub fn bridge(direction: Direction) -> &'static [u8] {
-    match direction {
-        Direction::WasiOnWasmcloud => WASI_ON_WASMCLOUD_BRIDGE,
-        Direction::WasmcloudOnWasi => WASMCLOUD_ON_WASI_BRIDGE,
-    }
+/// Which part of a direction an artefact is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A portable half (a component).
+    Half,
+    /// A spliced bridge (a core module).
+    Bridge,
 }
 
 /// Which half of a direction an adapter is.
@@ -70,51 +41,149 @@ pub enum Role {
     Receiver,
 }
 
-/// One adapter half.
+/// One prebuilt adapter.
 #[derive(Debug, Clone, Copy)]
-pub struct Adapter {
-    /// File stem, e.g. `wasi-on-wasmcloud-sender`.
+pub struct Artefact {
+    /// Its name, also its crate's under `adapters/`: e.g. `wasi-on-wasmcloud-sender`.
     pub name: &'static str,
+    /// Half or bridge.
+    pub kind: Kind,
     /// Which way it translates.
     pub direction: Direction,
-    /// Sender or receiver.
-    pub role: Role,
-    /// The component.
+    /// For a half, sender or receiver.
+    pub role: Option<Role>,
+    /// What it does, in one sentence (also its package description).
+    pub description: &'static str,
+    /// The component (half) or core module (bridge).
     pub bytes: &'static [u8],
 }
 
-/// All four halves.
-pub const ADAPTERS: [Adapter; 4] = [
-    Adapter {
-        name: "wasi-on-wasmcloud-sender",
-        direction: Direction::WasiOnWasmcloud,
-        role: Role::Sender,
-        bytes: WASI_ON_WASMCLOUD_SENDER,
-    },
-    Adapter {
-        name: "wasi-on-wasmcloud-receiver",
-        direction: Direction::WasiOnWasmcloud,
-        role: Role::Receiver,
-        bytes: WASI_ON_WASMCLOUD_RECEIVER,
-    },
-    Adapter {
-        name: "wasmcloud-on-wasi-sender",
-        direction: Direction::WasmcloudOnWasi,
-        role: Role::Sender,
-        bytes: WASMCLOUD_ON_WASI_SENDER,
-    },
-    Adapter {
-        name: "wasmcloud-on-wasi-receiver",
-        direction: Direction::WasmcloudOnWasi,
-        role: Role::Receiver,
-        bytes: WASMCLOUD_ON_WASI_RECEIVER,
-    },
+impl Artefact {
+    /// Its file name: `NAME.wasm`.
+    pub fn file_name(&self) -> String {
+        format!("{}.wasm", self.name)
+    }
+}
+
+macro_rules! artefact {
+    ($name:literal, $kind:expr, $direction:expr, $role:expr, $description:literal) => {
+        Artefact {
+            name: $name,
+            kind: $kind,
+            direction: $direction,
+            role: $role,
+            description: $description,
+            bytes: include_bytes!(concat!("../artefacts/", $name, ".wasm")),
+        }
+    };
+}
+
+/// Every prebuilt adapter: the four halves, then the two bridges.
+pub const ARTEFACTS: &[Artefact] = &[
+    artefact!(
+        "wasi-on-wasmcloud-sender",
+        Kind::Half,
+        Direction::WasiOnWasmcloud,
+        Some(Role::Sender),
+        "Serves a wasi:messaging@0.2.0-draft guest's imports with wasmcloud:messaging@0.2.0's consumer."
+    ),
+    artefact!(
+        "wasi-on-wasmcloud-receiver",
+        Kind::Half,
+        Direction::WasiOnWasmcloud,
+        Some(Role::Receiver),
+        "Exports wasmcloud:messaging@0.2.0's handler around a wasi:messaging@0.2.0-draft guest's incoming-handler."
+    ),
+    artefact!(
+        "wasmcloud-on-wasi-sender",
+        Kind::Half,
+        Direction::WasmcloudOnWasi,
+        Some(Role::Sender),
+        "Serves a wasmcloud:messaging@0.2.0 guest's consumer import with wasi:messaging@0.2.0-draft."
+    ),
+    artefact!(
+        "wasmcloud-on-wasi-receiver",
+        Kind::Half,
+        Direction::WasmcloudOnWasi,
+        Some(Role::Receiver),
+        "Exports wasi:messaging@0.2.0-draft's incoming-handler around a wasmcloud:messaging@0.2.0 guest's handler."
+    ),
+    artefact!(
+        "wasi-on-wasmcloud-bridge",
+        Kind::Bridge,
+        Direction::WasiOnWasmcloud,
+        None,
+        "Spliced into a wasi:messaging@0.2.0-draft guest: serves its imports with wasmcloud:messaging@0.2.0 and exports wasmCloud's handler."
+    ),
+    artefact!(
+        "wasmcloud-on-wasi-bridge",
+        Kind::Bridge,
+        Direction::WasmcloudOnWasi,
+        None,
+        "Spliced into a wasmcloud:messaging@0.2.0 guest: serves its consumer import with wasi:messaging@0.2.0-draft and exports wasi's incoming-handler."
+    ),
 ];
 
+/// `SHA256  BYTES  FILE` for every artefact, as `msgbridge-adapters-build` wrote it.
+pub const MANIFEST: &str = include_str!("../artefacts/MANIFEST");
+
 /// The half for `direction` and `role`.
-pub fn adapter(direction: Direction, role: Role) -> &'static Adapter {
-    ADAPTERS
+pub fn adapter(direction: Direction, role: Role) -> &'static Artefact {
+    ARTEFACTS
         .iter()
-        .find(|a| a.direction == direction && a.role == role)
-        .expect("ADAPTERS lists every direction and role")
+        .find(|a| a.direction == direction && a.role == Some(role))
+        .expect("ARTEFACTS lists a half for every direction and role")
+}
+
+/// The bridge (core module) for `direction`.
+pub fn bridge(direction: Direction) -> &'static [u8] {
+    ARTEFACTS
+        .iter()
+        .find(|a| a.direction == direction && a.kind == Kind::Bridge)
+        .expect("ARTEFACTS lists a bridge for every direction")
+        .bytes
+}
+
+/// The half that serves a wasi guest's imports on a wasmCloud host.
+pub const WASI_ON_WASMCLOUD_SENDER: &[u8] = ARTEFACTS[0].bytes;
+/// The half that exports wasmCloud's handler around a wasi guest.
+pub const WASI_ON_WASMCLOUD_RECEIVER: &[u8] = ARTEFACTS[1].bytes;
+/// The half that serves a wasmCloud guest's imports on a wasi host.
+pub const WASMCLOUD_ON_WASI_SENDER: &[u8] = ARTEFACTS[2].bytes;
+/// The half that exports wasi's incoming-handler around a wasmCloud guest.
+pub const WASMCLOUD_ON_WASI_RECEIVER: &[u8] = ARTEFACTS[3].bytes;
+/// The wasi-on-wasmcloud bridge.
+pub const WASI_ON_WASMCLOUD_BRIDGE: &[u8] = ARTEFACTS[4].bytes;
+/// The wasmcloud-on-wasi bridge.
+pub const WASMCLOUD_ON_WASI_BRIDGE: &[u8] = ARTEFACTS[5].bytes;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_direction_has_two_halves_and_a_bridge() {
+        for direction in Direction::ALL {
+            for role in [Role::Sender, Role::Receiver] {
+                let half = adapter(direction, role);
+                assert_eq!(half.kind, Kind::Half);
+                assert!(half.name.starts_with(direction.name()));
+            }
+            assert!(!bridge(direction).is_empty());
+        }
+        assert_eq!(ARTEFACTS.len(), 6);
+    }
+
+    #[test]
+    fn the_manifest_lists_every_artefact_with_its_size() {
+        for artefact in ARTEFACTS {
+            let line = MANIFEST
+                .lines()
+                .find(|l| l.ends_with(&format!("  {}", artefact.file_name())))
+                .unwrap_or_else(|| panic!("MANIFEST has no line for {}", artefact.name));
+            let size: usize = line.split("  ").nth(1).unwrap().parse().unwrap();
+            assert_eq!(size, artefact.bytes.len(), "{}", artefact.name);
+        }
+        assert_eq!(MANIFEST.lines().count(), ARTEFACTS.len());
+    }
 }

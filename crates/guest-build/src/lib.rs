@@ -36,6 +36,17 @@ pub fn build_workspace(
     target: &str,
     target_dir: &Path,
 ) -> Result<PathBuf, String> {
+    build_workspace_with_flags(workspace_dir, target, target_dir, &[])
+}
+
+/// [`build_workspace`] with `rustflags` (each one flag) for the nested build, e.g. the
+/// `--remap-path-prefix` flags that make its output independent of where it is built.
+pub fn build_workspace_with_flags(
+    workspace_dir: &Path,
+    target: &str,
+    target_dir: &Path,
+    rustflags: &[String],
+) -> Result<PathBuf, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let mut command = Command::new(cargo);
     command
@@ -50,6 +61,9 @@ pub fn build_workspace(
         command.env_remove(var);
     }
     command.env("CARGO_TARGET_DIR", target_dir);
+    if !rustflags.is_empty() {
+        command.env("CARGO_ENCODED_RUSTFLAGS", rustflags.join("\x1f"));
+    }
     let output = command.output().map_err(|e| {
         format!(
             "could not run cargo to build {}: {e}",
