@@ -35,10 +35,16 @@ pub struct InspectArgs {
 
 /// Arguments of `msgbridge adapters`.
 #[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["out_dir", "list"])))]
 pub struct AdaptersArgs {
-    /// Directory to write the four halves into (created if missing).
+    /// Directory to write the adapters into (created if missing): the four portable halves
+    /// and the two bridges as `.wasm` files, and msgbridge's WIT packages as binary WIT
+    /// packages under `wit/`.
     #[arg(short, long)]
-    pub out_dir: PathBuf,
+    pub out_dir: Option<PathBuf>,
+    /// Print the manifest of the prebuilt adapters (SHA-256, size, file) instead.
+    #[arg(long)]
+    pub list: bool,
 }
 
 fn read_component(path: &Path) -> Result<Vec<u8>> {
@@ -153,11 +159,22 @@ fn list(items: &[String]) -> String {
 
 /// Runs `msgbridge adapters`.
 pub fn adapters(args: AdaptersArgs) -> Result<()> {
-    std::fs::create_dir_all(&args.out_dir)
-        .with_context(|| format!("cannot create {}", args.out_dir.display()))?;
-    for adapter in &msgbridge_adapters::ADAPTERS {
-        let path = args.out_dir.join(format!("{}.wasm", adapter.name));
-        write_atomically(&path, adapter.bytes)?;
+    let Some(out_dir) = args.out_dir else {
+        print!("{}", msgbridge_adapters::MANIFEST);
+        return Ok(());
+    };
+    let wit_dir = out_dir.join("wit");
+    std::fs::create_dir_all(&wit_dir)
+        .with_context(|| format!("cannot create {}", wit_dir.display()))?;
+    for artefact in msgbridge_adapters::ARTEFACTS {
+        let path = out_dir.join(artefact.file_name());
+        write_atomically(&path, artefact.bytes)?;
+        println!("{}", path.display());
+    }
+    let packages = msgbridge_wit::binary_packages().context("cannot encode the WIT packages")?;
+    for package in packages {
+        let path = wit_dir.join(&package.file_name);
+        write_atomically(&path, &package.bytes)?;
         println!("{}", path.display());
     }
     Ok(())

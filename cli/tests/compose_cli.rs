@@ -202,14 +202,31 @@ fn inspect_reports_world_interfaces_and_plan() {
 }
 
 #[test]
-fn adapters_writes_the_four_halves() {
+fn adapters_writes_halves_bridges_and_wit_packages_and_lists_the_manifest() {
     let dir = tempfile::tempdir().unwrap();
     let output = msgbridge(&["adapters", "-o", dir.path().to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
-    for adapter in &msgbridge_adapters::ADAPTERS {
-        let written = std::fs::read(dir.path().join(format!("{}.wasm", adapter.name))).unwrap();
-        assert_eq!(written, adapter.bytes, "{}", adapter.name);
+    for artefact in msgbridge_adapters::ARTEFACTS {
+        let written = std::fs::read(dir.path().join(artefact.file_name())).unwrap();
+        assert_eq!(written, artefact.bytes, "{}", artefact.name);
     }
+    for package in msgbridge_wit::binary_packages().unwrap() {
+        let written = std::fs::read(dir.path().join("wit").join(&package.file_name)).unwrap();
+        assert_eq!(written, package.bytes, "{}", package.name);
+    }
+    // Each half says what it is in its package metadata.
+    let half = std::fs::read(dir.path().join("wasi-on-wasmcloud-sender.wasm")).unwrap();
+    let text = String::from_utf8_lossy(&half);
+    assert!(text.contains("msgbridge:wasi-on-wasmcloud-sender"));
+    assert!(text.contains("Apache-2.0 WITH LLVM-exception"));
+
+    let output = msgbridge(&["adapters", "--list"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let listed = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(listed, msgbridge_adapters::MANIFEST);
+    assert_eq!(listed.lines().count(), msgbridge_adapters::ARTEFACTS.len());
+    let output = msgbridge(&["adapters"]);
+    assert!(!output.status.success(), "nothing to do is an error");
 }
 
 /// The composed file gets the mode any new file gets: 0666 less the umask.

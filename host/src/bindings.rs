@@ -3,7 +3,7 @@
 /// `wasmcloud:messaging@0.2.0`: the `consumer` import and the `handler` export.
 pub(crate) mod wasmcloud {
     wasmtime::component::bindgen!({
-        path: "../wit",
+        path: "wit",
         inline: "
             package msgbridge:host-wasmcloud;
 
@@ -22,7 +22,7 @@ pub(crate) mod wasmcloud {
 /// `incoming-handler` export.
 pub(crate) mod wasi {
     wasmtime::component::bindgen!({
-        path: "../wit",
+        path: "wit",
         inline: "
             package msgbridge:host-wasi;
 

@@ -107,6 +107,10 @@ pub fn build(out_dir: &Path, scratch: &Path) -> Result<Vec<(Artefact, Vec<u8>)>,
         let bytes = match artefact.kind {
             Kind::Half => componentize(artefact, &core)?,
             Kind::Bridge => {
+                let core = global_names_only(&core).map_err(|problem| BuildError::BridgeShape {
+                    name: artefact.name,
+                    problem,
+                })?;
                 bridge_shape(&core).map_err(|problem| BuildError::BridgeShape {
                     name: artefact.name,
                     problem,
@@ -178,6 +182,43 @@ fn componentize(artefact: &Artefact, core: &[u8]) -> Result<Vec<u8>, BuildError>
         env!("CARGO_PKG_VERSION").to_string(),
     )];
     metadata.to_wasm(&component).map_err(|e| failed(e.into()))
+}
+
+/// `module` with its `name` section cut down to the names of its globals, which
+/// wit-component (`__stack_pointer`, `allocation_state`) and the composer (the client-name
+/// globals) look up. Function names go: Rust's mangled names carry hashes of the crates'
+/// build paths, which would make the bytes depend on where the repository is.
+fn global_names_only(module: &[u8]) -> Result<Vec<u8>, String> {
+    use wasm_encoder::{NameMap, NameSection, RawSection};
+    use wasmparser::{KnownCustom, Name, Parser, Payload};
+    let mut out = wasm_encoder::Module::new();
+    for payload in Parser::new(0).parse_all(module) {
+        let payload = payload.map_err(|e| e.to_string())?;
+        if let Payload::CustomSection(section) = &payload {
+            if let KnownCustom::Name(reader) = section.as_known() {
+                let mut names = NameSection::new();
+                for subsection in reader {
+                    if let Name::Global(map) = subsection.map_err(|e| e.to_string())? {
+                        let mut globals = NameMap::new();
+                        for naming in map {
+                            let naming = naming.map_err(|e| e.to_string())?;
+                            globals.append(naming.index, naming.name);
+                        }
+                        names.globals(&globals);
+                    }
+                }
+                out.section(&names);
+                continue;
+            }
+        }
+        if let Some((id, range)) = payload.as_section() {
+            out.section(&RawSection {
+                id,
+                data: &module[range.start as usize..range.end as usize],
+            });
+        }
+    }
+    Ok(out.finish())
 }
 
 /// The checks wasmtime's `verify` makes of its preview1 adapter, for msgbridge's bridges:

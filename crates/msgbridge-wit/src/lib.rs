@@ -45,7 +45,7 @@ pub struct EmbeddedPackage {
 
 macro_rules! wit_file {
     ($path:literal) => {
-        ($path, include_str!(concat!("../../../wit/", $path)))
+        ($path, include_str!(concat!("../wit/", $path)))
     };
 }
 
@@ -100,6 +100,39 @@ pub fn resolve() -> Result<(Resolve, PackageId), WitError> {
     }
     let id = push_embedded(&mut resolve, &MSGBRIDGE)?;
     Ok((resolve, id))
+}
+
+/// One WIT package encoded as a binary WIT package (a `.wasm` file, as `wkg wit build`
+/// or `wasm-tools component wit --wasm` writes it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BinaryPackage {
+    /// The package's name, e.g. `msgbridge:bridge@0.1.0`.
+    pub name: String,
+    /// A file name for it: the name with `:` and `@` replaced, e.g.
+    /// `msgbridge-bridge-0.1.0.wasm`.
+    pub file_name: String,
+    /// The encoded package.
+    pub bytes: Vec<u8>,
+}
+
+/// Every embedded package (the bridged ones and msgbridge's own) as a binary WIT package.
+pub fn binary_packages() -> Result<Vec<BinaryPackage>, WitError> {
+    let (resolve, _) = self::resolve()?;
+    let mut out = Vec::new();
+    for (id, package) in resolve.packages.iter() {
+        let name = package.name.to_string();
+        let bytes = wit_component::encode(&resolve, id).map_err(|e| WitError::Parse {
+            package: name.clone(),
+            message: format!("encoding: {e:#}"),
+        })?;
+        let file_name = format!("{}.wasm", name.replace([':', '@'], "-"));
+        out.push(BinaryPackage {
+            name,
+            file_name,
+            bytes,
+        });
+    }
+    Ok(out)
 }
 
 /// One way in which a package directory differs from its reference.

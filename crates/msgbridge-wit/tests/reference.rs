@@ -135,3 +135,27 @@ fn embedded_packages_resolve_with_the_four_adapter_worlds() {
         ]
     );
 }
+
+#[test]
+fn every_package_encodes_as_a_binary_wit_package_that_decodes_back() {
+    let packages = msgbridge_wit::binary_packages().expect("the packages encode");
+    let names: Vec<&str> = packages.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "wasi:config@0.2.0-rc.1",
+            "wasmcloud:messaging@0.2.0",
+            "wasi:messaging@0.2.0-draft",
+            "msgbridge:bridge@0.1.0"
+        ]
+    );
+    for package in &packages {
+        match wit_parser::decoding::decode(&package.bytes).expect("decodes") {
+            wit_parser::decoding::DecodedWasm::WitPackage(resolve, id) => {
+                assert_eq!(resolve.packages[id].name.to_string(), package.name);
+            }
+            _ => panic!("{} is not a WIT package", package.name),
+        }
+        assert!(!package.file_name.contains(':'), "{}", package.file_name);
+    }
+}

@@ -29,7 +29,7 @@ fn halves() -> Result<&'static Path, String> {
     static DIR: OnceLock<Result<tempfile::TempDir, String>> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = tempfile::tempdir().map_err(|e| format!("no temporary directory: {e}"))?;
-        for adapter in &msgbridge_adapters::ADAPTERS {
+        for adapter in msgbridge_adapters::ARTEFACTS {
             let path = dir.path().join(format!("{}.wasm", adapter.name));
             std::fs::write(&path, adapter.bytes)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;

@@ -1,10 +1,12 @@
-//! Each adapter half imports exactly the interfaces it may and exports exactly its own:
-//! nothing from `wasi:cli`, `wasi:io` or any other package a `wasm32-unknown-unknown` build
-//! must not need (the check wasmtime makes of its preview1 adapter).
+//! The check wasmtime's `verify` makes of its preview1 adapter, for msgbridge's prebuilt
+//! adapters: each half imports exactly the interfaces it may and exports exactly its own
+//! (nothing from `wasi:cli`, `wasi:io` or any other package a `wasm32-unknown-unknown` build
+//! must not need), and each bridge keeps the shape of a wit-component adapter and imports
+//! only its host world's interfaces.
 
 use std::collections::BTreeSet;
 
-use msgbridge_adapters::ADAPTERS;
+use msgbridge_adapters::{Kind, ARTEFACTS};
 use msgbridge_compose::top_level_names;
 use msgbridge_worlds::{
     WASI_INCOMING_HANDLER as WASI_HANDLER, WASI_PRODUCER, WASI_REQUEST_REPLY as WASI_RR,
@@ -45,7 +47,7 @@ fn expected(name: &str) -> (BTreeSet<String>, BTreeSet<String>) {
 
 #[test]
 fn every_half_imports_and_exports_exactly_its_interfaces() {
-    for adapter in &ADAPTERS {
+    for adapter in ARTEFACTS.iter().filter(|a| a.kind == Kind::Half) {
         let names = top_level_names(adapter.bytes).unwrap();
         let (imports, exports) = expected(adapter.name);
         assert_eq!(names.imports, imports, "imports of {}", adapter.name);
@@ -57,7 +59,7 @@ fn every_half_imports_and_exports_exactly_its_interfaces() {
 fn halves_stay_small() {
     // Every message instantiates the halves afresh; a half past this size has linked in
     // something heavy (formatting machinery, a second allocator, ...).
-    for adapter in &ADAPTERS {
+    for adapter in ARTEFACTS.iter().filter(|a| a.kind == Kind::Half) {
         assert!(
             adapter.bytes.len() < 64 * 1024,
             "{} is {} bytes",
@@ -67,49 +69,42 @@ fn halves_stay_small() {
     }
 }
 
-/// The spliced bridges keep the shape of a wit-component adapter (no data or element
-/// segments, no memory or start function, imports only from the guest's main module, its
-/// memory and the messaging interfaces) and stay small: each is added to every guest.
+/// The spliced bridges keep the shape of a wit-component adapter, import only their host
+/// world's interfaces (besides the guest's memory and main module), and stay small: each
+/// is added to every guest. A module of the wrong shape is refused.
 #[test]
 fn bridges_are_lean_adapter_modules() {
-    use msgbridge_adapters::{WASI_ON_WASMCLOUD_BRIDGE, WASMCLOUD_ON_WASI_BRIDGE};
     use wasmparser::{Parser, Payload, TypeRef};
-    for (name, bytes, host_package) in [
-        (
-            "wasi-on-wasmcloud",
-            WASI_ON_WASMCLOUD_BRIDGE,
-            "wasmcloud:messaging/",
-        ),
-        (
-            "wasmcloud-on-wasi",
-            WASMCLOUD_ON_WASI_BRIDGE,
-            "wasi:messaging/",
-        ),
-    ] {
-        assert!(bytes.len() < 32 * 1024, "{name} is {} bytes", bytes.len());
-        assert!(Parser::is_core_wasm(bytes), "{name} is not a core module");
-        for payload in Parser::new(0).parse_all(bytes) {
-            match payload.unwrap() {
-                Payload::DataSection(_)
-                | Payload::ElementSection(_)
-                | Payload::MemorySection(_)
-                | Payload::StartSection { .. } => panic!("{name} has a forbidden section"),
-                Payload::ImportSection(imports) => {
-                    for import in imports.into_imports() {
-                        let import = import.unwrap();
-                        let ok = match import.ty {
-                            TypeRef::Memory(_) => (import.module, import.name) == ("env", "memory"),
-                            TypeRef::Func(_) => {
-                                import.module == "__main_module__"
-                                    || import.module.starts_with(host_package)
-                            }
-                            _ => false,
-                        };
-                        assert!(ok, "{name} imports {} {}", import.module, import.name);
+    for bridge in ARTEFACTS.iter().filter(|a| a.kind == Kind::Bridge) {
+        let name = bridge.name;
+        msgbridge_adapters_build::bridge_shape(bridge.bytes)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            bridge.bytes.len() < 32 * 1024,
+            "{name} is {} bytes",
+            bridge.bytes.len()
+        );
+        let host = bridge.direction.host();
+        for payload in Parser::new(0).parse_all(bridge.bytes) {
+            if let Payload::ImportSection(imports) = payload.unwrap() {
+                for import in imports.into_imports() {
+                    let import = import.unwrap();
+                    if let TypeRef::Func(_) = import.ty {
+                        assert!(
+                            import.module == "__main_module__" || host.owns(import.module),
+                            "{name} imports {} {}",
+                            import.module,
+                            import.name
+                        );
                     }
                 }
-                _ => {}
             }
         }
     }
+    // A half is a component, not a core module.
+    assert!(msgbridge_adapters_build::bridge_shape(msgbridge_adapters::WASI_ON_WASMCLOUD_SENDER).is_err());
+    // A core module with a memory and a data segment.
+    let with_data = b"\0asm\x01\0\0\0\x05\x03\x01\x00\x01\x0b\x07\x01\x00\x41\x00\x0b\x01\x2a";
+    let err = msgbridge_adapters_build::bridge_shape(with_data).unwrap_err();
+    assert!(err.contains("memory") || err.contains("data"), "{err}");
 }
