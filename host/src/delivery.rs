@@ -52,8 +52,10 @@ impl Deliveries {
 /// Reads `sub` until it ends, delivering each message in its own task once one of the
 /// component's in-flight slots is free (until then messages wait in the subscription).
 pub(crate) async fn listen(deliveries: Arc<Deliveries>, mut sub: Subscription) {
-    while let Some(message) = sub.next().await {
-        let Ok(permit) = deliveries.in_flight.clone().acquire_owned().await else {
+    // A slot first, then a message: until a slot is free, messages stay in the
+    // subscription's bounded inbox.
+    while let Ok(permit) = deliveries.in_flight.clone().acquire_owned().await {
+        let Some(message) = sub.next().await else {
             break;
         };
         let deliveries = deliveries.clone();
@@ -116,8 +118,10 @@ impl Deliveries {
             };
             call(instance, message).await
         };
+        let mut instance_memory = 0;
         let outcome = match tokio::time::timeout(deadline, run).await {
             Ok(Ok((instance, result))) => {
+                instance_memory = instance.store.data().limits.largest_memory;
                 if pooled {
                     self.checkin(instance);
                 }
@@ -145,6 +149,7 @@ impl Deliveries {
             component: name,
             subject,
             outcome,
+            instance_memory,
         });
     }
 

@@ -33,6 +33,9 @@ pub struct Delivery {
     pub subject: String,
     /// How it ended.
     pub outcome: Outcome,
+    /// The largest linear memory the instance had grown to when the delivery ended, in
+    /// bytes (for a warm instance, over all the messages it has handled).
+    pub instance_memory: usize,
 }
 
 /// The sending side of a host's delivery events.

@@ -46,6 +46,7 @@ mod wasmcloud;
 
 pub use broker::{
     subject_matches, BoxFuture, Broker, BrokerError, InProcessBroker, NatsBroker, Subscription,
+    MAX_RECONNECT_DELAY,
     INBOX_CAPACITY,
 };
 pub use config::HostConfig;

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use wasmtime::component::ResourceTable;
-use wasmtime::StoreLimits;
+use wasmtime::{ResourceLimiter, StoreLimits};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_config::WasiConfigVariables;
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
@@ -19,8 +19,59 @@ pub(crate) struct HostState {
     pub(crate) broker: Arc<dyn Broker>,
     /// The component's name, for logs.
     pub(crate) component: Arc<str>,
-    /// The store's resource limits.
-    pub(crate) limits: StoreLimits,
+    /// The store's resource limits, and what its instances have grown to.
+    pub(crate) limits: Limiter,
+}
+
+/// A store's [`StoreLimits`], recording the largest linear memory its instances have had.
+pub(crate) struct Limiter {
+    limits: StoreLimits,
+    /// The size of the largest linear memory so far, in bytes.
+    pub(crate) largest_memory: usize,
+}
+
+impl ResourceLimiter for Limiter {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let allowed = self.limits.memory_growing(current, desired, maximum)?;
+        if allowed {
+            self.largest_memory = self.largest_memory.max(desired);
+        }
+        Ok(allowed)
+    }
+
+    fn memory_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.limits.memory_grow_failed(error)
+    }
+
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        self.limits.table_growing(current, desired, maximum)
+    }
+
+    fn table_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.limits.table_grow_failed(error)
+    }
+
+    fn instances(&self) -> usize {
+        self.limits.instances()
+    }
+
+    fn tables(&self) -> usize {
+        self.limits.tables()
+    }
+
+    fn memories(&self) -> usize {
+        self.limits.memories()
+    }
 }
 
 impl HostState {
@@ -43,7 +94,10 @@ impl HostState {
             config,
             broker,
             component,
-            limits,
+            limits: Limiter {
+                limits,
+                largest_memory: 0,
+            },
         }
     }
 }

@@ -15,6 +15,9 @@ use crate::Message;
 /// How long a subscription waits for the server's confirmation round trip.
 const SYNC_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The longest wait between two attempts to reconnect to a NATS server.
+pub const MAX_RECONNECT_DELAY: Duration = Duration::from_secs(1);
+
 /// The NATS header that carries a message's content-type.
 pub const CONTENT_TYPE_HEADER: &str = "Content-Type";
 
@@ -32,11 +35,41 @@ pub struct NatsBroker {
 
 impl NatsBroker {
     /// Connects to the NATS server at `url` (e.g. `nats://127.0.0.1:4222`).
+    ///
+    /// The connection outlives server restarts: it reconnects without end (at most
+    /// [`MAX_RECONNECT_DELAY`] apart) and restores its subscriptions, and what is published
+    /// while disconnected is buffered and sent on reconnection. Each subscription buffers at
+    /// most [`INBOX_CAPACITY`](crate::INBOX_CAPACITY) messages; past that the server's
+    /// messages are dropped, which is logged ("slow consumer") with the subscription.
     pub async fn connect(url: &str) -> Result<Self, BrokerError> {
+        let logged_url = url.to_string();
         let client = async_nats::ConnectOptions::new()
+            .max_reconnects(None)
+            .reconnect_delay_callback(|attempts| {
+                let backoff = Duration::from_millis(50u64 << attempts.min(8));
+                backoff.min(MAX_RECONNECT_DELAY)
+            })
+            .subscription_capacity(crate::INBOX_CAPACITY)
+            .event_callback(move |event| {
+                let url = logged_url.clone();
+                async move {
+                    match event {
+                        async_nats::Event::Connected => tracing::info!(%url, "connected to NATS"),
+                        async_nats::Event::Disconnected => {
+                            tracing::warn!(%url, "disconnected from NATS; reconnecting")
+                        }
+                        async_nats::Event::SlowConsumer(sid) => tracing::error!(
+                            %url,
+                            subscription = sid,
+                            "slow consumer: a subscription's inbox is full, so NATS messages for it are being dropped"
+                        ),
+                        other => tracing::warn!(%url, event = %other, "NATS event"),
+                    }
+                }
+            })
             .connect(url)
             .await
-            .map_err(|e| BrokerError::Connection(format!("{url}: {e}")))?;
+            .map_err(|e| BrokerError::Connection(format!("cannot connect to NATS at {url}: {e}")))?;
         Ok(NatsBroker { client })
     }
 

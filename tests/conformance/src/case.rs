@@ -121,6 +121,10 @@ pub struct Component {
     /// wasmCloud hosts sharing a broker).
     #[serde(default = "one")]
     pub hosts: usize,
+    /// Its deadline per delivery, in milliseconds (default: the host's).
+    pub deadline_ms: Option<u64>,
+    /// How far each of its linear memories may grow, in MiB (default: the host's).
+    pub max_memory_mib: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -149,6 +149,12 @@ pub async fn run_case(
             let mut spec = ComponentSpec::new(name.clone(), bytes.clone());
             spec.subscriptions = component.subscriptions.clone();
             spec.config = component.config.clone();
+            if let Some(ms) = component.deadline_ms {
+                spec.limits.deadline = Duration::from_millis(ms);
+            }
+            if let Some(mib) = component.max_memory_mib {
+                spec.limits.max_memory = mib << 20;
+            }
             if config.warm && component.artifact == Artifact::Probe {
                 spec = spec.instances(InstancePolicy::Warm {
                     pool_size: 4,

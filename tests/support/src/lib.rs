@@ -3,12 +3,14 @@
 //! - [`NatsServer`]: a `nats-server` on a free loopback port, started by the test itself and
 //!   killed when dropped. Tests that need NATS fail (never skip) when the binary is absent.
 //! - [`logs`]: the host's log lines, captured in memory for assertions.
+//! - [`reliability`]: the rows of `docs/reliability.md` each fault test checks.
 //! - [`within`] / [`WAIT`]: a generous timeout that turns a hang into a clear failure
 //!   (not a timed assertion).
 
 #![warn(missing_docs)]
 
 pub mod logs;
+pub mod reliability;
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -86,6 +88,10 @@ impl NatsServer {
 
     fn try_start(binary: &Path) -> Result<NatsServer, String> {
         let port = free_port().map_err(|e| format!("no free port: {e}"))?;
+        Self::try_start_on(binary, port)
+    }
+
+    fn try_start_on(binary: &Path, port: u16) -> Result<NatsServer, String> {
         let config =
             std::env::temp_dir().join(format!("msgbridge-nats-{}-{port}.conf", std::process::id()));
         std::fs::write(&config, format!("max_payload: {MAX_PAYLOAD}\n"))
@@ -135,6 +141,37 @@ impl NatsServer {
             addr,
             config,
         })
+    }
+
+    /// Kills the server (SIGKILL, as a crash would), keeping its port for [`Self::restart`].
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the server again on the same port, after [`Self::kill`].
+    ///
+    /// # Panics
+    /// When it does not start after a few attempts.
+    pub fn restart(&mut self) {
+        self.kill();
+        let binary = nats_server_binary();
+        let port = self.addr.port();
+        let mut last_error = String::new();
+        for _attempt in 0..50 {
+            match Self::try_start_on(&binary, port) {
+                Ok(server) => {
+                    // Dropping the old one removes its config file.
+                    drop(std::mem::replace(self, server));
+                    return;
+                }
+                Err(e) => {
+                    last_error = e;
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            }
+        }
+        panic!("nats-server did not restart on port {port}: {last_error}");
     }
 
     /// The server's URL, `nats://127.0.0.1:<port>`.

@@ -242,6 +242,15 @@ function parseLine(line) {
     case 'trap':
       arity(0, 'trap');
       return { name: 'trap' };
+    case 'spin':
+      arity(0, 'spin');
+      return { name: 'spin' };
+    case 'grow': {
+      arity(1, 'grow MIB');
+      const mib = number(words[1]);
+      if (mib === null) throw bad(line, 'MIB must be a count');
+      return { name: 'grow', mib };
+    }
     default:
       throw bad(line, 'unknown command');
   }
@@ -344,6 +353,15 @@ export const handler = {
         throw new HandlerError(command.text);
       case 'trap':
         trap();
+        return;
+      case 'spin':
+        // Only the host can stop this.
+        for (;;) {}
+      case 'grow': {
+        const held = new Uint8Array(command.mib * 1024 * 1024).fill(1);
+        check(answer(replyTo, utf8(`ok ${held.length}`)));
+        return;
+      }
     }
   },
 };

@@ -39,6 +39,10 @@ pub enum Command<'a> {
     Fail(&'a str),
     /// `trap`: panic.
     Trap,
+    /// `spin`: loop forever (until the host stops the instance).
+    Spin,
+    /// `grow MIB`: allocate and touch MIB mebibytes, then answer `ok`.
+    Grow(u32),
 }
 
 /// Splits a message body into its command and payload.
@@ -119,6 +123,14 @@ fn parse_line(line: &str) -> Result<Command<'_>, String> {
         "trap" => {
             arity(0, "trap")?;
             Command::Trap
+        }
+        "spin" => {
+            arity(0, "spin")?;
+            Command::Spin
+        }
+        "grow" => {
+            arity(1, "grow MIB")?;
+            Command::Grow(number(words[1]).ok_or_else(|| bad(line, "MIB must be a count"))?)
         }
         _ => return Err(bad(line, "unknown command")),
     };
@@ -246,6 +258,12 @@ mod tests {
             Command::Fail("no  way")
         );
         assert_eq!(parse(b"trap").unwrap().0, Command::Trap);
+        assert_eq!(parse(b"spin").unwrap().0, Command::Spin);
+        assert_eq!(parse(b"grow 64").unwrap().0, Command::Grow(64));
+        assert!(parse(b"grow").is_err());
+        assert!(parse(b"grow x").is_err());
+        assert!(parse(b"spin 1").is_err());
+        assert_eq!(grow(2), 2 << 20);
     }
 
     #[test]
@@ -299,4 +317,19 @@ mod tests {
             "topic=t\ncontent-type=-\nmetadata=-\nlen=1"
         );
     }
+}
+
+/// Loops forever, as `spin` asks: only the host can stop it.
+pub fn spin() -> ! {
+    let mut turns: u64 = 0;
+    loop {
+        turns = std::hint::black_box(turns.wrapping_add(1));
+    }
+}
+
+/// Allocates `mib` mebibytes and writes every byte, as `grow MIB` asks; returns how many
+/// bytes it holds (a host that bounds memory traps the instance first).
+pub fn grow(mib: u32) -> usize {
+    let held = vec![1u8; (mib as usize) << 20];
+    std::hint::black_box(&held).len()
 }

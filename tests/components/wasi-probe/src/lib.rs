@@ -126,6 +126,11 @@ impl Guest for Probe {
             }
             Command::Fail(text) => Err(Error::Other(text.to_string())),
             Command::Trap => panic!("wasi-probe: trap command"),
+            Command::Spin => probe_command::spin(),
+            Command::Grow(mib) => {
+                let held = probe_command::grow(mib);
+                answer(&incoming, Message::new(format!("ok {held}").as_bytes()))
+            }
         }
     }
 }

@@ -78,6 +78,11 @@ impl Guest for Probe {
             }
             Command::Fail(text) => Err(text.to_string()),
             Command::Trap => panic!("wasmcloud-probe: trap command"),
+            Command::Spin => probe_command::spin(),
+            Command::Grow(mib) => {
+                let held = probe_command::grow(mib);
+                answer(reply_to, format!("ok {held}").into_bytes())
+            }
         }
     }
 }
