@@ -1,27 +1,34 @@
 //! `msgbridge compose`, `msgbridge inspect` and `msgbridge adapters`.
 
-use std::io::Write;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
-use msgbridge_compose::{inspect, plan, ComposeOptions, Inspection, World};
+use anyhow::{Context, Result};
+use msgbridge_compose::{
+    compose_with, inspect, plan, spliceability, ComposeOptions, Form, Inspection, InterfaceUse,
+    World,
+};
+use serde::Serialize;
+
+use crate::output::{read_input, write_atomically, write_output};
 
 /// Arguments of `msgbridge compose`.
 #[derive(clap::Args)]
 pub struct ComposeArgs {
-    /// The component to adapt.
+    /// The component to adapt (`-` reads standard input).
     pub guest: PathBuf,
     /// The messaging world of the host it must run on: `wasmcloud` or `wasi`.
     #[arg(long)]
     pub target: World,
-    /// Where to write the composed component (written atomically).
+    /// Where to write the adapted component, atomically (`-` or no `-o`: standard output,
+    /// which must not be a terminal).
     #[arg(short, long)]
-    pub output: PathBuf,
+    pub output: Option<PathBuf>,
     /// Name the wasmcloud-on-wasi adapter passes to `client.connect`.
     #[arg(long, default_value = msgbridge_compose::DEFAULT_CLIENT_NAME)]
     pub client_name: String,
-    /// Produce the portable form (two adapter components around the guest) instead of
-    /// splicing the bridge into the guest's own component.
+    /// Produce the portable form (two adapter components around the guest, as `wac plug`
+    /// makes) instead of splicing the bridge into the guest's own component.
     #[arg(long)]
     pub portable: bool,
 }
@@ -29,8 +36,11 @@ pub struct ComposeArgs {
 /// Arguments of `msgbridge inspect`.
 #[derive(clap::Args)]
 pub struct InspectArgs {
-    /// The component to inspect.
+    /// The component to inspect (`-` reads standard input).
     pub guest: PathBuf,
+    /// Print the report as JSON (schema `msgbridge.inspect/1`, see docs/cli.md).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `msgbridge adapters`.
@@ -47,106 +57,254 @@ pub struct AdaptersArgs {
     pub list: bool,
 }
 
-fn read_component(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory, so that `path`
-/// either keeps its old content or gets all of the new one; a new file gets the usual mode
-/// (0666 less the umask).
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    if !dir.is_dir() {
-        bail!(
-            "cannot write {}: directory {} does not exist",
-            path.display(),
-            dir.display()
-        );
+/// How `path` reads in messages: the file, or `standard input`.
+fn shown(path: &Path) -> String {
+    if crate::output::is_stdio(path) {
+        "standard input".into()
+    } else {
+        path.display().to_string()
     }
-    // Mode 0666 before the umask, as `File::create` would give a new file.
-    let mut file = tempfile::Builder::new()
-        .prefix(".msgbridge-")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
-    file.write_all(bytes)
-        .and_then(|()| file.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    file.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
 }
 
 /// Runs `msgbridge compose`.
-pub fn compose(args: ComposeArgs) -> Result<()> {
-    let guest = read_component(&args.guest)?;
+pub fn compose(args: ComposeArgs, quiet: bool) -> Result<()> {
+    let guest = read_input(&args.guest)?;
     let options = ComposeOptions {
         target: args.target,
         client_name: args.client_name,
-        form: args.portable.then_some(msgbridge_compose::Form::Portable),
+        form: args.portable.then_some(Form::Portable),
     };
-    let composed = msgbridge_compose::compose_with(&guest, &options)
-        .with_context(|| format!("cannot compose {}", args.guest.display()))?;
-    write_atomically(&args.output, &composed.bytes)?;
-    eprintln!(
-        "wrote {} ({} bytes, {}): {} for a {} host",
-        args.output.display(),
-        composed.bytes.len(),
-        composed.form.name(),
-        args.guest.display(),
-        options.target.name()
-    );
+    let composed = compose_with(&guest, &options)
+        .with_context(|| format!("cannot compose {}", shown(&args.guest)))?;
+    write_output(args.output.as_deref(), &composed.bytes)?;
+    if !quiet {
+        let why = composed
+            .portable_because
+            .as_ref()
+            .map(|reason| format!(" (not spliceable: {reason})"))
+            .unwrap_or_default();
+        eprintln!(
+            "{} ({} bytes, {} form{why}): {} for a {} host",
+            args.output
+                .as_deref()
+                .filter(|p| !crate::output::is_stdio(p))
+                .map_or("wrote standard output".to_string(), |p| format!(
+                    "wrote {}",
+                    p.display()
+                )),
+            composed.bytes.len(),
+            composed.form.name(),
+            shown(&args.guest),
+            options.target.name()
+        );
+    }
     Ok(())
 }
 
 /// Runs `msgbridge inspect`.
 pub fn inspect_command(args: InspectArgs) -> Result<()> {
-    let guest = read_component(&args.guest)?;
+    let guest = read_input(&args.guest)?;
     let inspection =
-        inspect(&guest).with_context(|| format!("cannot inspect {}", args.guest.display()))?;
-    print!("{}", describe(&inspection));
+        inspect(&guest).with_context(|| format!("cannot inspect {}", shown(&args.guest)))?;
+    let report = Report::of(&guest, &inspection);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.text());
+    }
     Ok(())
 }
 
-/// The report `msgbridge inspect` prints.
-pub fn describe(inspection: &Inspection) -> String {
-    let mut out = format!("world: {}\n", inspection.world);
-    for (title, uses) in [
-        ("imports", &inspection.messaging_imports),
-        ("exports", &inspection.messaging_exports),
-    ] {
-        out.push_str(&format!("messaging {title}:\n"));
-        for interface in uses {
-            out.push_str(&format!("  {}", interface.name));
-            if !interface.functions.is_empty() {
-                out.push_str(&format!(" ({})", interface.functions.join(", ")));
+/// What `msgbridge inspect` reports (and prints as JSON, schema `msgbridge.inspect/1`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// `msgbridge.inspect/1`.
+    pub schema: &'static str,
+    /// `wasi` or `wasmcloud`.
+    pub world: &'static str,
+    /// The messaging package, e.g. `wasmcloud:messaging@0.2.0`.
+    pub package: &'static str,
+    /// Messaging interfaces imported, with the functions used.
+    pub messaging_imports: Vec<Interface>,
+    /// Messaging interfaces exported.
+    pub messaging_exports: Vec<Interface>,
+    /// Other imports, passed through to the host when adapted.
+    pub other_imports: Vec<String>,
+    /// Other exports, kept when adapted.
+    pub other_exports: Vec<String>,
+    /// Set when msgbridge already adapted this component.
+    pub adapted_by_msgbridge: Option<Adapted>,
+    /// What adapting it for a host of the other world gives.
+    pub other_host: OtherHost,
+}
+
+/// One messaging interface and its functions.
+#[derive(Debug, Clone, Serialize)]
+pub struct Interface {
+    /// Its full name.
+    pub name: String,
+    /// Its functions the component uses.
+    pub functions: Vec<String>,
+}
+
+/// msgbridge's own mark on a component it adapted.
+#[derive(Debug, Clone, Serialize)]
+pub struct Adapted {
+    /// The msgbridge version.
+    pub version: String,
+    /// `spliced` or `portable`.
+    pub form: &'static str,
+}
+
+/// What `msgbridge compose --target OTHER` would do.
+#[derive(Debug, Clone, Serialize)]
+pub struct OtherHost {
+    /// The other world: `wasi` or `wasmcloud`.
+    pub world: &'static str,
+    /// `spliced` or `portable`; `null` when it would be refused.
+    pub form: Option<&'static str>,
+    /// Why the guest would get the portable form.
+    pub portable_because: Option<String>,
+    /// The halves the portable form plugs.
+    pub halves: Vec<&'static str>,
+    /// Why composing would be refused (or is pointless).
+    pub refused: Option<String>,
+}
+
+fn interfaces(uses: &[InterfaceUse]) -> Vec<Interface> {
+    uses.iter()
+        .map(|u| Interface {
+            name: u.name.clone(),
+            functions: u.functions.clone(),
+        })
+        .collect()
+}
+
+impl Report {
+    /// The report on `guest`, which `inspection` describes.
+    pub fn of(guest: &[u8], inspection: &Inspection) -> Report {
+        let other = inspection.world.other();
+        let other_host = match (&inspection.adapted, plan(inspection, other)) {
+            (Some(adapted), _) => OtherHost {
+                world: other.name(),
+                form: None,
+                portable_because: None,
+                halves: Vec::new(),
+                refused: Some(format!(
+                    "it was already adapted by msgbridge {} ({} form) to run on a {} host; \
+                     composing it again would wrap it twice, so compose the original \
+                     component instead",
+                    adapted.version,
+                    adapted.form.name(),
+                    inspection.world.name()
+                )),
+            },
+            (None, Err(e)) => OtherHost {
+                world: other.name(),
+                form: None,
+                portable_because: None,
+                halves: Vec::new(),
+                refused: Some(e.to_string()),
+            },
+            (None, Ok(plan)) => {
+                let because = spliceability(guest, &ComposeOptions::new(other))
+                    .err()
+                    .map(|e| match e.not_spliceable() {
+                        Some(reason) => reason.to_string(),
+                        None => format!("{:#}", anyhow::Error::new(e)),
+                    });
+                OtherHost {
+                    world: other.name(),
+                    form: Some(if because.is_some() {
+                        Form::Portable.name()
+                    } else {
+                        Form::Spliced.name()
+                    }),
+                    halves: if because.is_some() {
+                        plan.halves()
+                    } else {
+                        Vec::new()
+                    },
+                    portable_because: because,
+                    refused: None,
+                }
             }
-            out.push('\n');
+        };
+        Report {
+            schema: "msgbridge.inspect/1",
+            world: inspection.world.name(),
+            package: inspection.world.package(),
+            messaging_imports: interfaces(&inspection.messaging_imports),
+            messaging_exports: interfaces(&inspection.messaging_exports),
+            other_imports: inspection.other_imports.clone(),
+            other_exports: inspection.other_exports.clone(),
+            adapted_by_msgbridge: inspection.adapted.as_ref().map(|a| Adapted {
+                version: a.version.clone(),
+                form: a.form.name(),
+            }),
+            other_host,
         }
     }
-    out.push_str(&format!(
-        "other imports (passed through to the host): {}\n",
-        list(&inspection.other_imports)
-    ));
-    out.push_str(&format!(
-        "other exports (kept): {}\n",
-        list(&inspection.other_exports)
-    ));
-    let native = inspection.world;
-    out.push_str(&format!("runs natively on: a {} host\n", native.name()));
-    let other = native.other();
-    match plan(inspection, other) {
-        Ok(plan) => out.push_str(&format!(
-            "for a {} host, msgbridge would plug: {}\n",
-            other.name(),
-            plan.halves().join(" + ")
-        )),
-        Err(e) => out.push_str(&format!("for a {} host: {e}\n", other.name())),
+
+    /// The report as text.
+    pub fn text(&self) -> String {
+        let mut out = format!("world: {}\n", self.package);
+        for (title, uses) in [
+            ("imports", &self.messaging_imports),
+            ("exports", &self.messaging_exports),
+        ] {
+            if uses.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "messaging {title}:");
+            for interface in uses {
+                let _ = write!(out, "  {}", interface.name);
+                if !interface.functions.is_empty() {
+                    let _ = write!(out, " ({})", interface.functions.join(", "));
+                }
+                out.push('\n');
+            }
+        }
+        let _ = writeln!(
+            out,
+            "other imports (passed through to the host): {}",
+            list(&self.other_imports)
+        );
+        let _ = writeln!(out, "other exports (kept): {}", list(&self.other_exports));
+        let _ = writeln!(out, "runs natively on: a {} host", self.world);
+        if let Some(adapted) = &self.adapted_by_msgbridge {
+            let _ = writeln!(
+                out,
+                "adapted by: msgbridge {}, {} form",
+                adapted.version, adapted.form
+            );
+        }
+        let host = &self.other_host;
+        match (&host.refused, host.form, &host.portable_because) {
+            (Some(refused), ..) => {
+                let _ = writeln!(out, "for a {} host: {refused}", host.world);
+            }
+            (None, Some(form), None) => {
+                let _ = writeln!(
+                    out,
+                    "for a {} host, `msgbridge compose --target {0}` gives the {form} form: \
+                     the bridge fused into this component, sharing its memory",
+                    host.world
+                );
+            }
+            (None, Some(form), Some(because)) => {
+                let _ = writeln!(
+                    out,
+                    "for a {} host, `msgbridge compose --target {0}` gives the {form} form \
+                     ({}), because it is not spliceable: {because}",
+                    host.world,
+                    host.halves.join(" + ")
+                );
+            }
+            (None, None, _) => {}
+        }
+        out
     }
-    out
 }
 
 fn list(items: &[String]) -> String {

@@ -1,28 +1,50 @@
-//! `msgbridge run`: runs components on msgbridge's reference host until Ctrl-C.
+//! `msgbridge run` (alias `msgbridge dev`): runs components on msgbridge's reference host
+//! until Ctrl-C or SIGTERM, then drains the deliveries in flight.
 //!
-//! Components come from a TOML manifest (`--manifest`, like `wash dev`'s config; its format
-//! is `msgbridge_host::Manifest`'s), from the command line (one component: `msgbridge run
-//! COMPONENT.wasm --subscribe 'a.*'`), or both. Without `--nats` (or `nats` in the
-//! manifest) messages stay in process.
+//! Components come from a wash project's `.wash/config.yaml` (read as `wash dev` reads it,
+//! without building; found in the current directory when nothing else is given), from a
+//! TOML manifest (`--manifest`, format `msgbridge_host::Manifest`), from the command line
+//! (`msgbridge run COMPONENT.wasm --subscribe 'a.*'`), or several of these. Without `--nats`
+//! (or `nats` in the manifest) messages stay in process; `msgbridge request` and
+//! `msgbridge publish` reach them through the control socket.
+//!
+//! A host serving one world refuses a component of the other, as a real host does, with
+//! the command that adapts it; `--adapt` adapts such components on load instead.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use anyhow::{bail, Context, Result};
+use bytes::Bytes;
+use msgbridge_compose::{compose_with, inspect, ComposeOptions, World};
 use msgbridge_host::{
-    read_spec, Broker, Host, HostConfig, Hosted, InProcessBroker, Manifest, NatsBroker, Runtime,
+    read_spec, Allocation, Broker, ComponentSpec, Host, HostConfig, Hosted, InProcessBroker,
+    InstancePolicy, Limits, Manifest, NatsBroker, Runtime,
 };
 
 /// Arguments of `msgbridge run`.
 #[derive(clap::Args, Debug, Default)]
 pub struct RunArgs {
-    /// A component to run (a `.wasm` file); `--subscribe`, `--config` and `--name` apply to it.
+    /// A component to run (a `.wasm` file); `--subscribe`, `--config`, `--name` and `--warm`
+    /// apply to it.
     pub component: Option<PathBuf>,
 
     /// A TOML manifest listing components, the broker, the worlds and the HTTP address.
     #[arg(long, short = 'm', value_name = "FILE")]
     pub manifest: Option<PathBuf>,
+
+    /// A wash project's `.wash/config.yaml` to run as `wash dev` would (default: the one in
+    /// the current directory, when no component or manifest is given).
+    #[arg(long, value_name = "FILE")]
+    pub wash_config: Option<PathBuf>,
+
+    /// Adapt, on load, every component that speaks a messaging world this host does not
+    /// serve (`msgbridge compose`'s default form).
+    #[arg(long)]
+    pub adapt: bool,
 
     /// Name of the command-line component (default: its file name without `.wasm`).
     #[arg(long, requires = "component")]
@@ -30,18 +52,18 @@ pub struct RunArgs {
 
     /// A subject pattern the command-line component subscribes to (`*` and `>` allowed);
     /// may be repeated.
-    #[arg(
-        long = "subscribe",
-        short = 's',
-        value_name = "PATTERN",
-        requires = "component"
-    )]
+    #[arg(long = "subscribe", short = 's', value_name = "PATTERN", requires = "component")]
     pub subscribe: Vec<String>,
 
     /// A config entry of the command-line component, answered by wasi:config/store; may be
     /// repeated. `subscriptions=a,b` and `consumer_group=broadcast` work as on wasmCloud.
     #[arg(long = "config", short = 'c', value_name = "KEY=VALUE", value_parser = parse_key_value, requires = "component")]
     pub config: Vec<(String, String)>,
+
+    /// Keep up to N warm instances of the command-line component instead of a fresh one
+    /// per message (wasmCloud's `poolSize`).
+    #[arg(long, value_name = "N", requires = "component")]
+    pub warm: Option<usize>,
 
     /// NATS server URL; without it (and without `nats` in the manifest) the in-process
     /// broker is used.
@@ -56,6 +78,40 @@ pub struct RunArgs {
     /// one).
     #[arg(long, value_name = "ADDR")]
     pub http: Option<SocketAddr>,
+
+    /// How long one delivery may run before its instance is stopped, in milliseconds
+    /// (every component; a manifest may set its own).
+    #[arg(long, value_name = "MS")]
+    pub deadline_ms: Option<u64>,
+
+    /// How far each linear memory of an instance may grow, in MiB.
+    #[arg(long, value_name = "MIB")]
+    pub max_memory_mib: Option<usize>,
+
+    /// How many deliveries of one component may run at once.
+    #[arg(long, value_name = "N")]
+    pub max_in_flight: Option<usize>,
+
+    /// Use wasmtime's on-demand allocator instead of the pooling allocator.
+    #[arg(long)]
+    pub no_pooling: bool,
+
+    /// Reload a component when its file changes.
+    #[arg(long)]
+    pub watch: bool,
+
+    /// The control socket `msgbridge request` and `publish` talk to [default: a per-user
+    /// socket].
+    #[arg(long, value_name = "PATH")]
+    pub control: Option<PathBuf>,
+
+    /// Open no control socket.
+    #[arg(long, conflicts_with = "control")]
+    pub no_control: bool,
+
+    /// On Ctrl-C or SIGTERM, how long to wait for deliveries in flight, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    pub drain_timeout_ms: u64,
 }
 
 /// Parses `KEY=VALUE` (the value may contain `=`).
@@ -68,74 +124,325 @@ fn parse_key_value(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// Where a component came from, so that `--watch` can reload it.
+#[derive(Debug, Clone)]
+struct Source {
+    /// Its file.
+    path: PathBuf,
+    /// Everything but the bytes.
+    spec: ComponentSpec,
+    /// The file's modification time when last loaded.
+    modified: Option<SystemTime>,
+}
+
+/// A started host, with what `run` needs to serve and stop it.
+pub struct Started {
+    /// The host.
+    pub host: Host,
+    /// The control socket, if one was opened.
+    pub control: Option<PathBuf>,
+    control_task: Option<tokio::task::JoinHandle<()>>,
+    sources: Vec<Source>,
+    adapt: bool,
+    broker_name: String,
+}
+
+impl Drop for Started {
+    fn drop(&mut self) {
+        if let Some(task) = self.control_task.take() {
+            task.abort();
+        }
+        if let Some(path) = &self.control {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// The limits every component starts from: the defaults, with the command line's flags.
+fn base_limits(args: &RunArgs) -> Limits {
+    let mut limits = Limits::default();
+    if let Some(ms) = args.deadline_ms {
+        limits.deadline = Duration::from_millis(ms);
+    }
+    if let Some(mib) = args.max_memory_mib {
+        limits.max_memory = mib.saturating_mul(1 << 20);
+    }
+    if let Some(n) = args.max_in_flight {
+        limits.max_in_flight = n;
+    }
+    limits
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// `spec` as a host serving `hosted` can load it: as it is, or adapted when `adapt` is set
+/// and it speaks the world that is not served (else an error naming both fixes).
+fn prepare(mut spec: ComponentSpec, path: &Path, hosted: Hosted, adapt: bool) -> Result<ComponentSpec> {
+    let Hosted::Only(served) = hosted else {
+        return Ok(spec);
+    };
+    // A component without messaging (an HTTP-only one, say) runs as it is.
+    let Ok(inspection) = inspect(&spec.wasm) else {
+        return Ok(spec);
+    };
+    if inspection.world == served {
+        return Ok(spec);
+    }
+    if !adapt {
+        bail!(
+            "component {:?} ({}) speaks {}, which this host does not serve (serving: {}): \
+             compose it for this host with `msgbridge compose {} --target {} -o OUT.wasm`, or \
+             run with `--adapt` to adapt it on load",
+            spec.name,
+            path.display(),
+            inspection.world,
+            hosted.packages(),
+            path.display(),
+            served.name()
+        );
+    }
+    let composed = compose_with(&spec.wasm, &ComposeOptions::new(served))
+        .with_context(|| format!("cannot adapt component {:?} ({})", spec.name, path.display()))?;
+    match &composed.portable_because {
+        None => tracing::info!(
+            component = %spec.name,
+            "adapted for a {} host: spliced form (the bridge fused into the component)",
+            served.name()
+        ),
+        Some(reason) => tracing::info!(
+            component = %spec.name,
+            "adapted for a {} host: portable form (halves {}) because it is not spliceable: {reason}",
+            served.name(),
+            msgbridge_compose::plan(&inspection, served)
+                .map(|p| p.halves().join(" + "))
+                .unwrap_or_default()
+        ),
+    }
+    spec.wasm = Bytes::from(composed.bytes);
+    Ok(spec)
+}
+
 /// Starts a host with everything `args` asks for and loads its components. The host runs
 /// until it is dropped or stopped.
-pub async fn start(args: RunArgs) -> Result<Host> {
+pub async fn start(args: &RunArgs) -> Result<Started> {
+    let base = base_limits(args);
     let manifest = match &args.manifest {
         Some(path) => Manifest::load(path)?,
         None => Manifest::default(),
     };
+    let wash_config = args.wash_config.clone().or_else(|| {
+        let default = PathBuf::from(".wash/config.yaml");
+        (args.component.is_none() && args.manifest.is_none() && default.is_file())
+            .then_some(default)
+    });
+    let wash = match &wash_config {
+        Some(path) => Some(crate::wash::load(path)?),
+        None => None,
+    };
     let hosted = args.worlds.or(manifest.worlds).unwrap_or_default();
-    let mut specs = manifest.specs()?;
+
+    let mut sources = Vec::new();
+    for (component, spec) in manifest.components.iter().zip(manifest.specs_with(base)?) {
+        sources.push((component.path.clone(), spec));
+    }
+    for spec in wash.iter().flat_map(|w| w.specs.iter()) {
+        let mut spec = spec.clone();
+        spec.limits = base;
+        sources.push((PathBuf::new(), spec));
+    }
     if let Some(path) = &args.component {
         let mut spec = read_spec(path, args.name.clone())?;
         spec.subscriptions = args.subscribe.clone();
         spec.config = args.config.iter().cloned().collect();
-        specs.push(spec);
+        spec.limits = base;
+        if let Some(pool_size) = args.warm.filter(|n| *n > 0) {
+            spec.instances = InstancePolicy::Warm {
+                pool_size,
+                max_invocations: u64::MAX,
+            };
+        }
+        sources.push((path.clone(), spec));
     }
-    if specs.is_empty() {
-        bail!("nothing to run: give a component (msgbridge run COMPONENT.wasm) or --manifest FILE");
+    if sources.is_empty() {
+        bail!(
+            "nothing to run: give a component (msgbridge run COMPONENT.wasm), --manifest FILE, \
+             or --wash-config FILE (or run in a wash project's directory)"
+        );
     }
+    // Wash specs carry their own path in their name only: find their files again.
+    let wash_paths = wash_paths(wash_config.as_deref())?;
+    let sources: Vec<Source> = sources
+        .into_iter()
+        .map(|(path, spec)| {
+            let path = if path.as_os_str().is_empty() {
+                wash_paths.get(&spec.name).cloned().unwrap_or_default()
+            } else {
+                path
+            };
+            Source {
+                modified: modified(&path),
+                path,
+                spec,
+            }
+        })
+        .collect();
 
-    let broker: Arc<dyn Broker> = match args.nats.as_ref().or(manifest.nats.as_ref()) {
-        Some(url) => {
-            let broker = NatsBroker::connect(url)
-                .await
-                .with_context(|| format!("connecting to NATS at {url}"))?;
-            tracing::info!(url = %url, "using NATS");
-            Arc::new(broker)
-        }
-        None => {
-            tracing::info!("using the in-process broker");
-            Arc::new(InProcessBroker::new())
-        }
+    let (broker, broker_name): (Arc<dyn Broker>, String) =
+        match args.nats.as_ref().or(manifest.nats.as_ref()) {
+            Some(url) => (Arc::new(NatsBroker::connect(url).await?), format!("NATS at {url}")),
+            None => (Arc::new(InProcessBroker::new()), "the in-process broker".into()),
+        };
+    let runtime = if args.no_pooling {
+        Runtime::with_allocation(Allocation::OnDemand)?
+    } else {
+        Runtime::shared()?
     };
-    let mut config = HostConfig {
-        runtime: Runtime::shared()?,
-        hosted,
-        broker,
-        http_addr: None,
-    };
-    if let Some(addr) = args.http.or(manifest.http) {
+    let mut config = HostConfig::new(broker.clone())?
+        .with_hosted(hosted)
+        .with_runtime(runtime);
+    if let Some(addr) = args.http.or(manifest.http).or(wash.as_ref().and_then(|w| w.http)) {
         config = config.with_http(addr);
     }
     let host = Host::start(config).await?;
-    for spec in specs {
+    for source in &sources {
+        let spec = prepare(source.spec.clone(), &source.path, hosted, args.adapt)?;
         host.add_component(spec).await?;
     }
-    Ok(host)
+    let (control, control_task) = if args.no_control {
+        (None, None)
+    } else {
+        let path = args.control.clone().unwrap_or_else(crate::control::default_path);
+        let task = crate::control::serve(&path, broker)?;
+        (Some(path), Some(task))
+    };
+    Ok(Started {
+        host,
+        control,
+        control_task,
+        sources,
+        adapt: args.adapt,
+        broker_name,
+    })
 }
 
-/// Runs `msgbridge run`: starts the host, then serves until Ctrl-C.
-pub async fn run(args: RunArgs) -> Result<()> {
-    let host = start(args).await?;
-    match host.http_addr() {
-        Some(addr) => tracing::info!(
-            worlds = %host.hosted(),
-            components = ?host.component_names(),
-            "running; HTTP on http://{addr}; press Ctrl-C to stop"
-        ),
-        None => tracing::info!(
-            worlds = %host.hosted(),
-            components = ?host.component_names(),
-            "running; press Ctrl-C to stop"
-        ),
+/// The files of a wash project's components, by component name.
+fn wash_paths(config: Option<&Path>) -> Result<BTreeMap<String, PathBuf>> {
+    let Some(config) = config else {
+        return Ok(BTreeMap::new());
+    };
+    Ok(crate::wash::files(config)?)
+}
+
+impl Started {
+    /// The one line `msgbridge run` prints when ready: worlds, broker, HTTP, components and
+    /// their subscriptions, the control socket.
+    pub fn readiness(&self) -> String {
+        let (components, http_component) = self.host.summary();
+        let mut line = format!(
+            "msgbridge: ready: serving {} on {}",
+            self.host.hosted().packages(),
+            self.broker_name
+        );
+        if let Some(addr) = self.host.http_addr() {
+            line.push_str(&format!("; HTTP on http://{addr}"));
+            if let Some(name) = http_component {
+                line.push_str(&format!(" ({name})"));
+            }
+        }
+        let components: Vec<String> = components
+            .iter()
+            .map(|(name, subs)| {
+                if subs.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{name} [{}]", subs.join(", "))
+                }
+            })
+            .collect();
+        line.push_str(&format!("; components: {}", components.join(", ")));
+        if let Some(path) = &self.control {
+            line.push_str(&format!("; control socket {}", path.display()));
+        }
+        line
     }
-    tokio::signal::ctrl_c()
-        .await
-        .context("waiting for Ctrl-C")?;
-    tracing::info!("stopping");
-    host.stop();
+
+    /// Reloads every component whose file changed since it was loaded; a component whose
+    /// new version fails to load keeps running its old one.
+    async fn reload_changed(&mut self) {
+        let hosted = self.host.hosted();
+        for source in &mut self.sources {
+            let now = modified(&source.path);
+            if now.is_none() || now == source.modified {
+                continue;
+            }
+            source.modified = now;
+            let name = source.spec.name.clone();
+            let fresh = match std::fs::read(&source.path) {
+                Ok(bytes) => ComponentSpec {
+                    wasm: Bytes::from(bytes),
+                    ..source.spec.clone()
+                },
+                Err(e) => {
+                    tracing::warn!(component = %name, error = %e, "cannot read the changed file; keeping the running version");
+                    continue;
+                }
+            };
+            let prepared = match prepare(fresh, &source.path, hosted, self.adapt) {
+                Ok(spec) => spec,
+                Err(e) => {
+                    tracing::warn!(component = %name, error = %format!("{e:#}"), "the changed component cannot run here; keeping the running version");
+                    continue;
+                }
+            };
+            let running = self.host.remove_component(&name);
+            match self.host.add_component(prepared).await {
+                Ok(()) => {
+                    tracing::info!(component = %name, path = %source.path.display(), "reloaded");
+                    source.spec.wasm = Bytes::new();
+                }
+                Err(e) => {
+                    tracing::error!(component = %name, error = %format!("{:#}", anyhow::Error::new(e)), "the changed component does not load; it is stopped until its file changes again");
+                    let _ = running;
+                }
+            }
+        }
+    }
+}
+
+/// Runs `msgbridge run`: starts the host, prints the readiness line, serves (reloading
+/// changed components with `--watch`) until Ctrl-C or SIGTERM, then drains.
+pub async fn run(args: RunArgs, quiet: bool) -> Result<()> {
+    let mut started = start(&args).await?;
+    if !quiet {
+        eprintln!("{}", started.readiness());
+    }
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .context("cannot watch for SIGTERM")?;
+    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    let signal = loop {
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => {
+                result.context("cannot watch for Ctrl-C")?;
+                break "Ctrl-C";
+            }
+            _ = terminate.recv() => break "SIGTERM",
+            _ = tick.tick(), if args.watch => started.reload_changed().await,
+        }
+    };
+    let in_flight = started.host.deliveries_in_flight();
+    let bound = Duration::from_millis(args.drain_timeout_ms);
+    tracing::info!(signal, in_flight, bound = ?bound, "stopping: draining the deliveries in flight");
+    if started.host.drain(bound).await {
+        tracing::info!("stopped: every delivery finished");
+    } else {
+        tracing::warn!(
+            in_flight = started.host.deliveries_in_flight(),
+            "stopped: some deliveries were still running after the drain bound"
+        );
+    }
     Ok(())
 }
 
@@ -165,23 +472,26 @@ mod tests {
             ),
         )
         .expect("write");
-        let host = start(RunArgs {
+        let started = start(&RunArgs {
             manifest: Some(path),
             component: Some(PathBuf::from(msgbridge_examples::LEET_WORKER_PATH)),
             subscribe: vec!["tasks.leet".to_string()],
             config: vec![("leet.mode".to_string(), "upper".to_string())],
+            no_control: true,
             ..RunArgs::default()
         })
         .await
         .expect("start");
-        assert_eq!(host.component_names(), ["api", "leet_worker"]);
-        assert!(host.http_addr().is_some());
-        host.stop();
+        assert_eq!(started.host.component_names(), ["api", "leet_worker"]);
+        assert!(started.host.http_addr().is_some());
+        let line = started.readiness();
+        assert!(line.contains("leet_worker [tasks.leet]"), "{line}");
+        assert!(line.contains("(api)"), "{line}");
     }
 
     #[tokio::test]
     async fn nothing_to_run_is_an_error() {
-        let err = start(RunArgs::default()).await.expect_err("nothing to run");
+        let err = start(&RunArgs::default()).await.err().expect("nothing to run");
         assert!(err.to_string().contains("nothing to run"), "{err}");
     }
 }

@@ -45,22 +45,22 @@ fn import_names(graph: &CompositionGraph, package: PackageId) -> Vec<String> {
         .collect()
 }
 
-/// Wires import `name` of instance `to` to export `name` of instance `from`; the roles
-/// name the two instances in errors.
+/// Wires import `to_name` of instance `to` to export `from_name` of instance `from` (the
+/// same interface, at semver-compatible versions); the roles name the two instances in
+/// errors.
 fn connect(
     graph: &mut CompositionGraph,
-    (from, from_role): (NodeId, &str),
-    name: &str,
-    (to, to_role): (NodeId, &str),
+    (from, from_role, from_name): (NodeId, &str, &str),
+    (to, to_role, to_name): (NodeId, &str, &str),
 ) -> Result<(), ComposeError> {
     let export = graph
-        .alias_instance_export(from, name)
-        .map_err(|e| graph_error(format!("take {name} from the {from_role}"))(e.into()))?;
+        .alias_instance_export(from, from_name)
+        .map_err(|e| graph_error(format!("take {from_name} from the {from_role}"))(e.into()))?;
     graph
-        .set_instantiation_argument(to, name, export)
+        .set_instantiation_argument(to, to_name, export)
         .map_err(|e| {
             graph_error(format!(
-                "connect {name} of the {from_role} to the {to_role}"
+                "connect {from_name} of the {from_role} to the {to_role}"
             ))(e.into())
         })
 }
@@ -92,6 +92,15 @@ pub(crate) fn build(
     let guest_package = register(&mut graph, "msgbridge:guest", guest.to_vec())?;
     let guest_instance = graph.instantiate(guest_package);
     let guest_imports: BTreeSet<String> = import_names(&graph, guest_package).into_iter().collect();
+    let world = inspection.world;
+    // The guest's own name for a bridged interface: the same, or a semver-compatible
+    // version of it (`consumer@0.2.1` for `consumer@0.2.0`).
+    let guest_name = |names: &BTreeSet<String>, bridged: &str| {
+        names
+            .iter()
+            .find(|n| *n == bridged || world.interface(n) == Some(bridged))
+            .cloned()
+    };
 
     let mut sender_exports = BTreeSet::new();
     let sender_instance = match sender {
@@ -99,12 +108,11 @@ pub(crate) fn build(
             let package = register(&mut graph, "msgbridge:sender", bytes)?;
             let instance = graph.instantiate(package);
             for name in export_names(&graph, package) {
-                if guest_imports.contains(&name) {
+                if let Some(import) = guest_name(&guest_imports, &name) {
                     connect(
                         &mut graph,
-                        (instance, "sender"),
-                        &name,
-                        (guest_instance, "guest"),
+                        (instance, "sender", &name),
+                        (guest_instance, "guest", &import),
                     )?;
                 }
                 sender_exports.insert(name);
@@ -114,24 +122,24 @@ pub(crate) fn build(
         None => None,
     };
 
-    let handler = inspection.world.handler_interface();
+    let handler = world.handler_interface();
+    let guest_exports: BTreeSet<String> = export_names(&graph, guest_package).into_iter().collect();
+    let guest_handler = guest_name(&guest_exports, handler);
     if let Some(bytes) = receiver {
         let package = register(&mut graph, "msgbridge:receiver", bytes.to_vec())?;
         let instance = graph.instantiate(package);
         for name in import_names(&graph, package) {
-            if name == handler {
+            if let (true, Some(exported)) = (name == handler, &guest_handler) {
                 connect(
                     &mut graph,
-                    (guest_instance, "guest"),
-                    &name,
-                    (instance, "receiver"),
+                    (guest_instance, "guest", exported),
+                    (instance, "receiver", &name),
                 )?;
             } else if let (true, Some(sender)) = (sender_exports.contains(&name), sender_instance) {
                 connect(
                     &mut graph,
-                    (sender, "sender"),
-                    &name,
-                    (instance, "receiver"),
+                    (sender, "sender", &name),
+                    (instance, "receiver", &name),
                 )?;
             }
         }
@@ -140,8 +148,8 @@ pub(crate) fn build(
         }
     }
 
-    for name in export_names(&graph, guest_package) {
-        if name == handler {
+    for name in guest_exports {
+        if Some(&name) == guest_handler.as_ref() {
             continue;
         }
         export(&mut graph, (guest_instance, "guest"), &name)?;
@@ -152,7 +160,7 @@ pub(crate) fn build(
             define_components: true,
             validate: true,
             processor: Some(Processor {
-                name: "msgbridge",
+                name: crate::inspect::PRODUCER,
                 version: env!("CARGO_PKG_VERSION"),
             }),
         })

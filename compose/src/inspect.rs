@@ -20,11 +20,22 @@ pub struct InterfaceUse {
     pub functions: Vec<String>,
 }
 
+/// A component that msgbridge itself adapted: its producers section says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Adapted {
+    /// The msgbridge version that adapted it.
+    pub version: String,
+    /// Its form: spliced (no nested component) or portable (halves around the guest).
+    pub form: crate::Form,
+}
+
 /// What [`inspect`] found in a component.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inspection {
     /// The messaging world it speaks.
     pub world: World,
+    /// Set when msgbridge already adapted it (for a host of `world`).
+    pub adapted: Option<Adapted>,
     /// Messaging interfaces it imports.
     pub messaging_imports: Vec<InterfaceUse>,
     /// Messaging interfaces it exports.
@@ -105,6 +116,7 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, InspectError> {
     };
     Ok(Inspection {
         world,
+        adapted: adapted_by_msgbridge(bytes),
         messaging_imports,
         messaging_exports,
         other_imports,
@@ -120,6 +132,41 @@ fn package_of(resolve: &Resolve, id: InterfaceId) -> Option<(String, Option<Stri
         format!("{}:{}", name.namespace, name.name),
         name.version.as_ref().map(ToString::to_string),
     ))
+}
+
+/// The producer this crate writes into every component it makes (`processed-by`).
+pub(crate) const PRODUCER: &str = "msgbridge";
+
+/// Whether msgbridge made `bytes` (its top-level producers section lists
+/// `processed-by msgbridge`), and in which form.
+fn adapted_by_msgbridge(bytes: &[u8]) -> Option<Adapted> {
+    let producers = wasm_metadata::Producers::from_wasm(bytes).ok().flatten()?;
+    let version = producers.get("processed-by")?.get(PRODUCER)?.clone();
+    // The portable form nests the halves, components with code of their own; the spliced
+    // form has code only at the top (nested components there are wit-component's
+    // type-only shims).
+    let mut depth = 0usize;
+    let mut nested_code = false;
+    for payload in Parser::new(0).parse_all(bytes) {
+        match payload {
+            Ok(Payload::ComponentSection { .. }) => depth += 1,
+            Ok(Payload::ModuleSection { .. }) => {
+                nested_code |= depth > 0;
+                depth += 1;
+            }
+            Ok(Payload::End(_)) => depth = depth.saturating_sub(1),
+            Err(_) => return None,
+            _ => {}
+        }
+    }
+    Some(Adapted {
+        version,
+        form: if nested_code {
+            crate::Form::Portable
+        } else {
+            crate::Form::Spliced
+        },
+    })
 }
 
 /// Validates `bytes` as a component with every feature wasmparser knows.
@@ -150,10 +197,19 @@ fn check_shape(
     let version = version.unwrap_or_default();
     let bridged = world.version();
     if !world.owns(name) {
+        let is_async = is_async(resolve, id);
         let hint = match (world, version.as_str()) {
+            (World::Wasmcloud, "0.3.0") if is_async => {
+                "; this async wasmcloud:messaging@0.3.0 is the interface wasmCloud's main branch \
+                 serves beside @0.2.0 since August 2026 (`async func`s, streamed bodies): \
+                 msgbridge bridges the synchronous @0.2.0, which wasmCloud still serves, so \
+                 build the component against wasmcloud:messaging@0.2.0 (or \
+                 wasi:messaging@0.2.0-draft) to use msgbridge"
+            }
             (World::Wasmcloud, "0.3.0") => {
-                "; wasmcloud:messaging@0.3.0 is wasmCloud v1's experimental rename of the wasi \
-                 draft: rebuild against wasi:messaging@0.2.0-draft and compose with --target wasmcloud"
+                "; this synchronous wasmcloud:messaging@0.3.0 is wasmCloud v1's experimental \
+                 rename of the wasi draft (v1.5-1.9, feature `wasmcloud-messaging-v3`): rebuild \
+                 against wasi:messaging@0.2.0-draft and compose with --target wasmcloud"
             }
             (World::Wasmcloud, _) => "; rebuild against wasmcloud:messaging@0.2.0",
             (World::Wasi, _) => {
@@ -183,14 +239,7 @@ fn check_shape(
             format!("it has no interface `{interface_name}` in the bridged draft"),
         ));
     }
-    if let Some(f) = interface.functions.values().find(|f| {
-        matches!(
-            f.kind,
-            FunctionKind::AsyncFreestanding
-                | FunctionKind::AsyncMethod(_)
-                | FunctionKind::AsyncStatic(_)
-        )
-    }) {
+    if let Some(f) = interface.functions.values().find(|f| is_async_function(f)) {
         return Err(unsupported(
             Shape::AsyncOmnia,
             format!(
@@ -245,6 +294,26 @@ fn check_shape(
         }
     }
     Ok(())
+}
+
+/// Whether `f` is an `async func`.
+fn is_async_function(f: &wit_parser::Function) -> bool {
+    matches!(
+        f.kind,
+        FunctionKind::AsyncFreestanding | FunctionKind::AsyncMethod(_) | FunctionKind::AsyncStatic(_)
+    )
+}
+
+/// Whether any function of the interface `id`, or of an interface of its package, is an
+/// `async func` (a world may import only a package's `types` of an async shape).
+fn is_async(resolve: &Resolve, id: InterfaceId) -> bool {
+    let Some(package) = resolve.interfaces[id].package else {
+        return false;
+    };
+    resolve.packages[package]
+        .interfaces
+        .values()
+        .any(|i| resolve.interfaces[*i].functions.values().any(is_async_function))
 }
 
 /// The top-level import and export names of a component, straight from its binary.

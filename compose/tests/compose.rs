@@ -283,3 +283,58 @@ fn a_type_mismatch_names_the_interface_and_keeps_wacs_reason() {
         "wac's reason and its cause are kept: {chain}"
     );
 }
+
+/// wasmCloud has two `wasmcloud:messaging@0.3.0`s: v1's synchronous rename of the wasi draft
+/// and the main branch's async interface; each gets its own advice.
+#[test]
+fn both_wasmcloud_0_3_0_shapes_are_told_apart() {
+    use msgbridge_test_shapes as shapes;
+    let v1 = compose(&shapes::WASMCLOUD_0_3_0.component(), World::Wasi)
+        .unwrap_err()
+        .to_string();
+    assert!(v1.contains("wasmCloud v1's experimental rename"), "{v1}");
+    assert!(v1.contains("--target wasmcloud"), "{v1}");
+    let main = compose(&shapes::WASMCLOUD_0_3_0_ASYNC.component(), World::Wasi)
+        .unwrap_err()
+        .to_string();
+    assert!(main.contains("async wasmcloud:messaging@0.3.0"), "{main}");
+    assert!(main.contains("main branch"), "{main}");
+    assert!(!main.contains("wasmCloud v1"), "{main}");
+}
+
+/// A component built against a semver-compatible patch release of a bridged interface is
+/// bridged as the release it is compatible with (wasmtime links it the same way).
+#[test]
+fn a_semver_compatible_patch_release_is_bridged() {
+    let guest = msgbridge_test_shapes::WASMCLOUD_0_2_1.component();
+    let inspection = inspect(&guest).unwrap();
+    assert_eq!(inspection.world, World::Wasmcloud);
+    let composed = compose_with(&guest, &ComposeOptions::new(World::Wasi)).unwrap();
+    let names = top_level_names(&composed.bytes).unwrap();
+    assert!(
+        names
+            .exports
+            .contains("wasi:messaging/incoming-handler@0.2.0-draft"),
+        "{names:?}"
+    );
+    assert!(
+        names.imports.iter().all(|i| !i.starts_with("wasmcloud:")),
+        "{names:?}"
+    );
+}
+
+/// What msgbridge made says so: `inspect` finds msgbridge in its producers, with its form.
+#[test]
+fn msgbridge_output_is_recognised_with_its_form() {
+    assert_eq!(inspect(artifacts::WASI_PROBE).unwrap().adapted, None);
+    for form in [Form::Spliced, Form::Portable] {
+        let options = ComposeOptions {
+            form: Some(form),
+            ..ComposeOptions::new(World::Wasmcloud)
+        };
+        let composed = compose_with(artifacts::WASI_PROBE, &options).unwrap();
+        let adapted = inspect(&composed.bytes).unwrap().adapted.expect("recognised");
+        assert_eq!(adapted.form, form);
+        assert_eq!(adapted.version, env!("CARGO_PKG_VERSION"));
+    }
+}

@@ -7,12 +7,13 @@ use msgbridge_guest_build::{build_components, main_or_exit, rerun_if_changed, Gu
 fn main() {
     main_or_exit(|| {
         rerun_if_changed(std::path::Path::new("../../wit"));
+        rerun_if_changed(std::path::Path::new("../../host/wit-services"));
         rerun_if_changed(std::path::Path::new("build.rs"));
         build_components(
             &GuestWorkspace {
                 dir: "../../examples",
-                members: &["http-api", "leet-worker", "reverse-worker"],
-                components: &["http-api", "leet-worker", "reverse-worker"],
+                members: &["http-api", "leet-worker", "reverse-worker", "counter-worker"],
+                components: &["http-api", "leet-worker", "reverse-worker", "counter-worker"],
             },
             "wasm32-wasip2",
         )

@@ -40,6 +40,8 @@ pub(crate) struct Loaded {
     pub(crate) policy: InstancePolicy,
     /// The engine it was compiled with.
     engine: wasmtime::Engine,
+    /// The host's in-memory wasi:keyvalue buckets.
+    keyvalue: Arc<crate::services::KeyValue>,
 }
 
 impl Loaded {
@@ -50,6 +52,7 @@ impl Loaded {
         runtime: &Runtime,
         linker: &Linker<HostState>,
         hosted: Hosted,
+        keyvalue: Arc<crate::services::KeyValue>,
     ) -> Result<Loaded, LoadError> {
         let name = &spec.name;
         let component = runtime
@@ -92,6 +95,7 @@ impl Loaded {
             limits: spec.limits,
             policy: spec.instances,
             engine: runtime.engine().clone(),
+            keyvalue,
         })
     }
 
@@ -103,6 +107,7 @@ impl Loaded {
             self.config.clone(),
             broker,
             self.limits.store_limits(),
+            self.keyvalue.clone(),
         );
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limits);

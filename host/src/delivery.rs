@@ -82,6 +82,11 @@ enum Guest {
 }
 
 impl Deliveries {
+    /// How many of the component's deliveries are running now.
+    pub(crate) fn in_flight(&self) -> usize {
+        self.component.limits.max_in_flight.max(1) - self.in_flight.available_permits()
+    }
+
     /// Waits until none of the component's deliveries is running (new ones may start
     /// unless its subscriptions have ended).
     pub(crate) async fn idle(&self) {

@@ -1,6 +1,6 @@
 //! The host's lifecycle: start, load components, stop.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
@@ -14,6 +14,21 @@ use crate::http::{HttpRoute, RouteSlot};
 use crate::state::HostState;
 use crate::{Broker, ComponentSpec, HostConfig, LoadError, Runtime, StartError};
 
+/// A component the host runs: its deliveries, its subscriptions and their tasks.
+struct Running {
+    deliveries: Arc<Deliveries>,
+    subscriptions: Vec<String>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Running {
+    fn stop(&mut self) {
+        for task in self.tasks.drain(..) {
+            task.abort();
+        }
+    }
+}
+
 /// A running reference host: components of either messaging world on wasmtime, each message
 /// delivered to a fresh instance in its own task.
 ///
@@ -26,10 +41,11 @@ pub struct Host {
     linker: Linker<HostState>,
     http_addr: Option<SocketAddr>,
     http_route: RouteSlot,
-    names: Mutex<BTreeSet<String>>,
-    tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
-    deliveries: Mutex<Vec<Arc<Deliveries>>>,
+    /// The HTTP server's task.
+    server: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    components: Mutex<BTreeMap<String, Running>>,
     events: Events,
+    keyvalue: Arc<crate::services::KeyValue>,
 }
 
 impl std::fmt::Debug for Host {
@@ -37,7 +53,7 @@ impl std::fmt::Debug for Host {
         f.debug_struct("Host")
             .field("hosted", &self.hosted)
             .field("http_addr", &self.http_addr)
-            .field("components", &*lock(&self.names))
+            .field("components", &self.component_names())
             .finish_non_exhaustive()
     }
 }
@@ -54,14 +70,14 @@ impl Host {
     pub async fn start(config: HostConfig) -> Result<Host, StartError> {
         let linker = crate::linker::build(&config.runtime, config.hosted)?;
         let http_route: RouteSlot = Arc::new(RwLock::new(None));
-        let mut tasks = Vec::new();
+        let mut server = None;
         let http_addr = match config.http_addr {
             Some(addr) => {
                 let (bound, task) = crate::http::serve(addr, http_route.clone())
                     .await
                     .map_err(|source| StartError::Http { addr, source })?;
                 tracing::info!(address = %bound, "serving HTTP");
-                tasks.push(task);
+                server = Some(task);
                 Some(bound)
             }
             None => None,
@@ -73,10 +89,10 @@ impl Host {
             linker,
             http_addr,
             http_route,
-            names: Mutex::new(BTreeSet::new()),
-            tasks: Mutex::new(tasks),
-            deliveries: Mutex::new(Vec::new()),
+            server: Mutex::new(server),
+            components: Mutex::new(BTreeMap::new()),
             events: Events::new(),
+            keyvalue: crate::services::new_keyvalue(),
         })
     }
 
@@ -109,7 +125,16 @@ impl Host {
 
     /// The names of the components loaded so far.
     pub fn component_names(&self) -> Vec<String> {
-        lock(&self.names).iter().cloned().collect()
+        lock(&self.components).keys().cloned().collect()
+    }
+
+    /// Each component's name and subscriptions, and which one serves HTTP.
+    pub fn summary(&self) -> (Vec<(String, Vec<String>)>, Option<String>) {
+        let components = lock(&self.components)
+            .iter()
+            .map(|(name, running)| (name.clone(), running.subscriptions.clone()))
+            .collect();
+        (components, self.http_component().map(|n| n.to_string()))
     }
 
     /// Compiles (or fetches from the runtime's cache), links and starts `spec`: its handler
@@ -123,10 +148,17 @@ impl Host {
         if name.trim().is_empty() {
             return Err(LoadError::EmptyName);
         }
-        if lock(&self.names).contains(&name) {
+        if lock(&self.components).contains_key(&name) {
             return Err(LoadError::Duplicate(name));
         }
-        let loaded = Loaded::prepare(&spec, &self.runtime, &self.linker, self.hosted).await?;
+        let loaded = Loaded::prepare(
+            &spec,
+            &self.runtime,
+            &self.linker,
+            self.hosted,
+            self.keyvalue.clone(),
+        )
+        .await?;
         let subscriptions = spec.all_subscriptions();
         if loaded.handler.is_none() && !subscriptions.is_empty() {
             return Err(LoadError::SubscriptionsWithoutHandler(name));
@@ -161,7 +193,6 @@ impl Host {
             subs.push((pattern, sub));
         }
         let loaded = Arc::new(loaded);
-        lock(&self.names).insert(name.clone());
         if let (true, Some(pre)) = (serves_http, loaded.http.clone()) {
             if let Ok(mut slot) = self.http_route.write() {
                 *slot = Some(Arc::new(HttpRoute {
@@ -176,14 +207,38 @@ impl Host {
             self.broker.clone(),
             self.events.clone(),
         ));
-        lock(&self.deliveries).push(deliveries.clone());
-        let mut tasks = lock(&self.tasks);
+        let mut tasks = Vec::new();
         for (pattern, sub) in subs {
             tracing::info!(component = %name, subject = %pattern, queue_group = ?queue_group, "subscribed");
             tasks.push(tokio::spawn(listen(deliveries.clone(), sub)));
         }
+        lock(&self.components).insert(
+            name.clone(),
+            Running {
+                deliveries,
+                subscriptions,
+                tasks,
+            },
+        );
         tracing::info!(component = %name, "component started");
         Ok(())
+    }
+
+    /// Stops and unloads the component `name`: its subscriptions end (deliveries already
+    /// running finish on their own) and it no longer serves HTTP. Returns whether it was
+    /// loaded.
+    pub fn remove_component(&self, name: &str) -> bool {
+        let Some(mut running) = lock(&self.components).remove(name) else {
+            return false;
+        };
+        running.stop();
+        if let Ok(mut route) = self.http_route.write() {
+            if route.as_ref().is_some_and(|r| &*r.component.name == name) {
+                *route = None;
+            }
+        }
+        tracing::info!(component = %name, "component stopped");
+        true
     }
 
     /// The name of the component serving HTTP, if one does.
@@ -196,7 +251,10 @@ impl Host {
     /// already running to end; returns whether they all did.
     pub async fn drain(&self, bound: std::time::Duration) -> bool {
         self.stop();
-        let all: Vec<Arc<Deliveries>> = lock(&self.deliveries).clone();
+        let all: Vec<Arc<Deliveries>> = lock(&self.components)
+            .values()
+            .map(|r| r.deliveries.clone())
+            .collect();
         let idle = futures::future::join_all(all.iter().map(|d| d.idle()));
         tokio::time::timeout(bound, idle).await.is_ok()
     }
@@ -204,9 +262,20 @@ impl Host {
     /// Ends every subscription and the HTTP server. Deliveries already running finish on
     /// their own.
     pub fn stop(&self) {
-        for task in lock(&self.tasks).drain(..) {
-            task.abort();
+        for running in lock(&self.components).values_mut() {
+            running.stop();
         }
+        if let Some(server) = lock(&self.server).take() {
+            server.abort();
+        }
+    }
+
+    /// How many deliveries are running now, over all components.
+    pub fn deliveries_in_flight(&self) -> usize {
+        lock(&self.components)
+            .values()
+            .map(|r| r.deliveries.in_flight())
+            .sum()
     }
 }
 

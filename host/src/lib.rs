@@ -13,8 +13,10 @@
 //!   adapts it.
 //!
 //! Components also get WASI p2 (`wasmtime-wasi`), `wasi:config/store@0.2.0-rc.1` answered
-//! from their config, and, when they export `wasi:http/incoming-handler`, are served on the
-//! host's HTTP address (a fresh instance per request).
+//! from their config, an in-memory `wasi:keyvalue@0.2.0-draft` shared by the host's
+//! components, `wasi:logging@0.1.0-draft` to the host's log, and, when they export
+//! `wasi:http/incoming-handler`, are served on the host's HTTP address (a fresh instance
+//! per request).
 //!
 //! Error strings of the wasmcloud world are wasmCloud's (`request timed out after {ms}ms`,
 //! `failed to send request: {e}`, `message queue full`), taken from `msgbridge-mapping`.
@@ -39,6 +41,7 @@ mod linker;
 mod manifest;
 mod message;
 mod runtime;
+mod services;
 mod spec;
 mod state;
 mod wasi;

@@ -8,8 +8,8 @@ use crate::bindings;
 use crate::state::HostState;
 use crate::{Runtime, StartError};
 
-/// Builds the linker for `hosted`: WASI p2, wasi:http, wasi:config, and the messaging
-/// interfaces of the worlds served.
+/// Builds the linker for `hosted`: WASI p2, wasi:http, wasi:config, wasi:keyvalue and
+/// wasi:logging, and the messaging interfaces of the worlds served.
 pub(crate) fn build(runtime: &Runtime, hosted: Hosted) -> Result<Linker<HostState>, StartError> {
     let mut linker = Linker::new(runtime.engine());
     let failed = |what: &'static str| {
@@ -25,6 +25,7 @@ pub(crate) fn build(runtime: &Runtime, hosted: Hosted) -> Result<Linker<HostStat
         WasiConfig::from(&*s.config)
     })
     .map_err(failed("wasi:config"))?;
+    crate::services::add_to_linker(&mut linker).map_err(failed("wasi:keyvalue and wasi:logging"))?;
     if hosted.serves(World::Wasmcloud) {
         bindings::wasmcloud::Guest::add_to_linker::<HostState, HasSelf<HostState>>(
             &mut linker,

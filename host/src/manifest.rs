@@ -108,9 +108,10 @@ pub struct ManifestComponent {
 }
 
 impl ManifestComponent {
-    /// The limits it asks for, on top of the defaults.
-    pub fn limits(&self) -> Limits {
-        let mut limits = Limits::default();
+    /// The limits it asks for, on top of `base` (the host's defaults, or the command
+    /// line's).
+    pub fn limits(&self, base: Limits) -> Limits {
+        let mut limits = base;
         if let Some(ms) = self.deadline_ms {
             limits.deadline = std::time::Duration::from_millis(ms);
         }
@@ -162,15 +163,20 @@ impl Manifest {
         Ok(manifest)
     }
 
-    /// Reads every component file into a spec.
+    /// Reads every component file into a spec, with the default limits under its own.
     pub fn specs(&self) -> Result<Vec<ComponentSpec>, ManifestError> {
+        self.specs_with(Limits::default())
+    }
+
+    /// Reads every component file into a spec, with `base` limits under its own.
+    pub fn specs_with(&self, base: Limits) -> Result<Vec<ComponentSpec>, ManifestError> {
         self.components
             .iter()
             .map(|c| {
                 let mut spec = read_spec(&c.path, c.name.clone())?;
                 spec.subscriptions = c.subscriptions.clone();
                 spec.config = c.config.clone();
-                spec.limits = c.limits();
+                spec.limits = c.limits(base);
                 spec.instances = c.instances();
                 Ok(spec)
             })
@@ -247,9 +253,9 @@ mod tests {
             Some("upper")
         );
         assert_eq!(manifest.components[1].path, PathBuf::from("/abs/api.wasm"));
-        assert_eq!(manifest.components[0].limits(), Limits::default());
+        assert_eq!(manifest.components[0].limits(Limits::default()), Limits::default());
         assert_eq!(manifest.components[0].instances(), InstancePolicy::Fresh);
-        let limits = manifest.components[1].limits();
+        let limits = manifest.components[1].limits(Limits::default());
         assert_eq!(limits.deadline, std::time::Duration::from_millis(250));
         assert_eq!(limits.max_memory, 64 << 20);
         assert_eq!(

@@ -21,6 +21,8 @@ pub(crate) struct HostState {
     pub(crate) component: Arc<str>,
     /// The store's resource limits, and what its instances have grown to.
     pub(crate) limits: Limiter,
+    /// The host's in-memory wasi:keyvalue buckets.
+    pub(crate) keyvalue: Arc<crate::services::KeyValue>,
 }
 
 /// A store's [`StoreLimits`], recording the largest linear memory its instances have had.
@@ -81,6 +83,7 @@ impl HostState {
         config: Arc<WasiConfigVariables>,
         broker: Arc<dyn Broker>,
         limits: StoreLimits,
+        keyvalue: Arc<crate::services::KeyValue>,
     ) -> Self {
         let wasi = WasiCtx::builder()
             .inherit_stdout()
@@ -98,6 +101,7 @@ impl HostState {
                 limits,
                 largest_memory: 0,
             },
+            keyvalue,
         }
     }
 }

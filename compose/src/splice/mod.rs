@@ -46,7 +46,30 @@ pub fn splice(guest: &[u8], options: &ComposeOptions) -> Result<Vec<u8>, SpliceE
 }
 
 /// [`splice`] for a guest already inspected and planned.
+///
+/// wit-component is given worlds msgbridge rebuilt; should it panic on one of them rather
+/// than return an error, the guest is reported as not spliceable (so the portable form
+/// still applies) instead of taking the caller down.
 pub(crate) fn splice_inspected(
+    guest: &[u8],
+    inspection: &Inspection,
+    plan: &Plan,
+    options: &ComposeOptions,
+) -> Result<Vec<u8>, SpliceError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        splice_unguarded(guest, inspection, plan, options)
+    }))
+    .unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("no message");
+        Err(NotSpliceable::Wit(format!("wit-component failed on it: {detail}")).into())
+    })
+}
+
+fn splice_unguarded(
     guest: &[u8],
     inspection: &Inspection,
     plan: &Plan,
@@ -83,6 +106,12 @@ pub(crate) fn splice_inspected(
         encoder.adapter(name, bytes).map_err(encode)?;
     }
     let spliced = encoder.validate(true).encode().map_err(encode)?;
+    let mut producer = wasm_metadata::AddMetadata::default();
+    producer.processed_by = vec![(
+        crate::inspect::PRODUCER.to_string(),
+        env!("CARGO_PKG_VERSION").to_string(),
+    )];
+    let spliced = producer.to_wasm(&spliced).map_err(encode)?;
     check::check(&spliced, inspection, plan)?;
     Ok(spliced)
 }

@@ -48,7 +48,7 @@ pub(crate) fn guest_wit(component: &[u8], guest: World) -> Result<GuestWit, Spli
     for (key, name, import) in names {
         if import && guest.owns(&name) {
             w.imports.shift_remove(&key);
-        } else if !import && name == guest.handler_interface() {
+        } else if !import && guest.interface(&name) == Some(guest.handler_interface()) {
             w.exports.shift_remove(&key);
             had_handler = true;
         }

@@ -1,6 +1,7 @@
 //! msgbridge's example components, built from source in `examples/` for `wasm32-wasip2` by
-//! this crate's build script: the wasmCloud docs' task-workers scenario, which the demo,
-//! the benchmark and the scenario runner run.
+//! this crate's build script: the wasmCloud docs' task-workers scenario (which the demo,
+//! the benchmark and the scenario runner run) and a worker using wasi:keyvalue and
+//! wasi:logging.
 //!
 //! Each component is available as bytes (`NAME`) and as the absolute path of the built file
 //! (`NAME_PATH`), for tools that pass files to the `msgbridge` command. Building needs the
@@ -26,11 +27,18 @@ pub const REVERSE_WORKER: &[u8] = include_bytes!(env!("MSGBRIDGE_ARTIFACT_REVERS
 /// Absolute path of the file holding [`REVERSE_WORKER`].
 pub const REVERSE_WORKER_PATH: &str = env!("MSGBRIDGE_ARTIFACT_REVERSE_WORKER");
 
+/// `counter-worker`: a `wasmcloud:messaging@0.2.0` worker that also imports
+/// `wasi:keyvalue@0.2.0-draft` (counts per name) and `wasi:logging@0.1.0-draft`.
+pub const COUNTER_WORKER: &[u8] = include_bytes!(env!("MSGBRIDGE_ARTIFACT_COUNTER_WORKER"));
+/// Absolute path of the file holding [`COUNTER_WORKER`].
+pub const COUNTER_WORKER_PATH: &str = env!("MSGBRIDGE_ARTIFACT_COUNTER_WORKER");
+
 /// Every example: name, bytes and path.
-pub const ALL: [(&str, &[u8], &str); 3] = [
+pub const ALL: [(&str, &[u8], &str); 4] = [
     ("http-api", HTTP_API, HTTP_API_PATH),
     ("leet-worker", LEET_WORKER, LEET_WORKER_PATH),
     ("reverse-worker", REVERSE_WORKER, REVERSE_WORKER_PATH),
+    ("counter-worker", COUNTER_WORKER, COUNTER_WORKER_PATH),
 ];
 
 #[cfg(test)]
@@ -78,6 +86,20 @@ mod tests {
             [WASI_REQUEST_REPLY, WASI_TYPES]
         );
         assert_eq!(names(&reverse.messaging_exports), [WASI_INCOMING_HANDLER]);
+
+        let counter = inspect(COUNTER_WORKER).expect("counter-worker inspects");
+        assert_eq!(counter.world, World::Wasmcloud);
+        for import in [
+            "wasi:keyvalue/store@0.2.0-draft",
+            "wasi:keyvalue/atomics@0.2.0-draft",
+            "wasi:logging/logging@0.1.0-draft",
+        ] {
+            assert!(
+                counter.other_imports.iter().any(|i| i == import),
+                "{:?}",
+                counter.other_imports
+            );
+        }
     }
 
     #[test]

@@ -88,6 +88,8 @@ pub enum Artifact {
     LeetWorker,
     /// `examples/reverse-worker` (wasi world).
     ReverseWorker,
+    /// `examples/counter-worker` (wasmcloud world; wasi:keyvalue and wasi:logging).
+    CounterWorker,
 }
 
 impl Artifact {
@@ -96,7 +98,9 @@ impl Artifact {
     pub fn world(self) -> Option<World> {
         match self {
             Artifact::Probe => None,
-            Artifact::HttpApi | Artifact::LeetWorker => Some(World::Wasmcloud),
+            Artifact::HttpApi | Artifact::LeetWorker | Artifact::CounterWorker => {
+                Some(World::Wasmcloud)
+            }
             Artifact::ReverseWorker => Some(World::Wasi),
         }
     }

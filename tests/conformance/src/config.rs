@@ -127,6 +127,7 @@ impl Configuration {
             Artifact::HttpApi => (World::Wasmcloud, msgbridge_examples::HTTP_API),
             Artifact::LeetWorker => (World::Wasmcloud, msgbridge_examples::LEET_WORKER),
             Artifact::ReverseWorker => (World::Wasi, msgbridge_examples::REVERSE_WORKER),
+            Artifact::CounterWorker => (World::Wasmcloud, msgbridge_examples::COUNTER_WORKER),
         };
         if world == self.host_world() {
             return Ok(Bytes::from_static(native));

@@ -34,6 +34,10 @@ pub const OCTOBER_2024: Shape = shape!("october-2024");
 pub const OMNIA_ASYNC: Shape = shape!("omnia-async");
 /// wasmcloud:messaging@0.3.0 (wasmCloud v1's experimental interfaces).
 pub const WASMCLOUD_0_3_0: Shape = shape!("wasmcloud-0.3.0");
+/// wasmcloud:messaging@0.2.1: a semver-compatible patch release of the bridged 0.2.0.
+pub const WASMCLOUD_0_2_1: Shape = shape!("wasmcloud-0.2.1");
+/// The async wasmcloud:messaging@0.3.0 of wasmCloud's main branch.
+pub const WASMCLOUD_0_3_0_ASYNC: Shape = shape!("wasmcloud-0.3.0-async");
 /// The bridged names with another type (`producer.send` returns `u32`).
 pub const TYPE_MISMATCH: Shape = shape!("type-mismatch");
 /// A component with no messaging interface.
@@ -49,7 +53,7 @@ impl Shape {
         let world = resolve
             .select_world(&[package], Some("guest"))
             .unwrap_or_else(|e| panic!("{}: {e:#}", self.name));
-        let abi = if self.name == "omnia-async" {
+        let abi = if self.name.ends_with("async") {
             LiftLowerAbi::AsyncCallback
         } else {
             LiftLowerAbi::Sync
