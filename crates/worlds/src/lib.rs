@@ -167,6 +167,17 @@ pub const WASMCLOUD_HANDLER: &str = "wasmcloud:messaging/handler@0.2.0";
 /// a composed component never imports or exports anything of it.
 pub const PRIVATE_PACKAGE: &str = "msgbridge:bridge";
 
+/// Whether a component importing (or exporting) an interface at version `candidate` links
+/// with one at version `provided`, as wasmtime's linker decides it: equal versions always
+/// do; otherwise neither may be a pre-release (`-draft`, `-rc.1` match only themselves),
+/// and they must agree on the major version, on the minor one as well for `0.x`, and on
+/// everything for `0.0.x` (`0.2.1` links with `0.2.0`; `0.3.0` does not). The rule is
+/// symmetric. [`World::interface`] and [`World::owns`] use it for the messaging names;
+/// `msgbridge-profiles` for every interface a host profile provides.
+pub fn versions_compatible(provided: &str, candidate: &str) -> bool {
+    version::compatible(provided, candidate)
+}
+
 /// Splits `ns:pkg/iface@version` into (`ns:pkg`, `iface`, `version`).
 pub fn split_interface_name(name: &str) -> Option<(&str, &str, &str)> {
     let (path, version) = name.rsplit_once('@')?;
@@ -420,6 +431,10 @@ mod tests {
         assert!(!wasi.owns("wasi:http/types@0.2.0"));
         assert_eq!(World::owning(WASI_TYPES), Some(World::Wasi));
         assert_eq!(World::owning("wasi:cli/stdout@0.2.0"), None);
+        assert!(versions_compatible("0.2.12", "0.2.0"));
+        assert!(versions_compatible("0.2.0", "0.2.12"));
+        assert!(!versions_compatible("0.2.0-rc.1", "0.2.0"));
+        assert!(versions_compatible("0.2.0-rc.1", "0.2.0-rc.1"));
     }
 
     #[test]
