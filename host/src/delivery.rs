@@ -21,6 +21,9 @@ pub(crate) struct Deliveries {
     broker: Arc<dyn Broker>,
     events: Events,
     in_flight: Arc<Semaphore>,
+    /// Deliveries running now (a listener waiting for a message holds a slot of
+    /// `in_flight` but is not one).
+    running: AtomicUsize,
     warm: Option<WarmPool>,
 }
 
@@ -41,6 +44,7 @@ impl Deliveries {
         };
         Deliveries {
             in_flight: Arc::new(Semaphore::new(component.limits.max_in_flight.max(1))),
+            running: AtomicUsize::new(0),
             component,
             broker,
             events,
@@ -59,8 +63,10 @@ pub(crate) async fn listen(deliveries: Arc<Deliveries>, mut sub: Subscription) {
             break;
         };
         let deliveries = deliveries.clone();
+        deliveries.running.fetch_add(1, Ordering::SeqCst);
         tokio::spawn(async move {
             deliveries.deliver(message).await;
+            deliveries.running.fetch_sub(1, Ordering::SeqCst);
             drop(permit);
         });
     }
@@ -84,7 +90,7 @@ enum Guest {
 impl Deliveries {
     /// How many of the component's deliveries are running now.
     pub(crate) fn in_flight(&self) -> usize {
-        self.component.limits.max_in_flight.max(1) - self.in_flight.available_permits()
+        self.running.load(Ordering::SeqCst)
     }
 
     /// Waits until none of the component's deliveries is running (new ones may start

@@ -224,6 +224,22 @@ impl Host {
         Ok(())
     }
 
+    /// Replaces the running component of `spec`'s name with `spec` (or adds it if none
+    /// runs). `spec` is compiled and linked first: when that fails, the running version
+    /// keeps running and the error is returned.
+    pub async fn replace_component(&self, spec: ComponentSpec) -> Result<(), LoadError> {
+        Loaded::prepare(
+            &spec,
+            &self.runtime,
+            &self.linker,
+            self.hosted,
+            self.keyvalue.clone(),
+        )
+        .await?;
+        self.remove_component(&spec.name);
+        self.add_component(spec).await
+    }
+
     /// Stops and unloads the component `name`: its subscriptions end (deliveries already
     /// running finish on their own) and it no longer serves HTTP. Returns whether it was
     /// loaded.

@@ -49,8 +49,7 @@ mod wasmcloud;
 
 pub use broker::{
     subject_matches, BoxFuture, Broker, BrokerError, InProcessBroker, NatsBroker, Subscription,
-    MAX_RECONNECT_DELAY,
-    INBOX_CAPACITY,
+    INBOX_CAPACITY, MAX_RECONNECT_DELAY,
 };
 pub use config::HostConfig;
 pub use error::{BoxError, CompileError, LoadError, RuntimeError, StartError};

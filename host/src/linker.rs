@@ -25,7 +25,8 @@ pub(crate) fn build(runtime: &Runtime, hosted: Hosted) -> Result<Linker<HostStat
         WasiConfig::from(&*s.config)
     })
     .map_err(failed("wasi:config"))?;
-    crate::services::add_to_linker(&mut linker).map_err(failed("wasi:keyvalue and wasi:logging"))?;
+    crate::services::add_to_linker(&mut linker)
+        .map_err(failed("wasi:keyvalue and wasi:logging"))?;
     if hosted.serves(World::Wasmcloud) {
         bindings::wasmcloud::Guest::add_to_linker::<HostState, HasSelf<HostState>>(
             &mut linker,

@@ -253,7 +253,10 @@ mod tests {
             Some("upper")
         );
         assert_eq!(manifest.components[1].path, PathBuf::from("/abs/api.wasm"));
-        assert_eq!(manifest.components[0].limits(Limits::default()), Limits::default());
+        assert_eq!(
+            manifest.components[0].limits(Limits::default()),
+            Limits::default()
+        );
         assert_eq!(manifest.components[0].instances(), InstancePolicy::Fresh);
         let limits = manifest.components[1].limits(Limits::default());
         assert_eq!(limits.deadline, std::time::Duration::from_millis(250));

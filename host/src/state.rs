@@ -42,6 +42,14 @@ impl ResourceLimiter for Limiter {
         let allowed = self.limits.memory_growing(current, desired, maximum)?;
         if allowed {
             self.largest_memory = self.largest_memory.max(desired);
+        } else if maximum.is_none_or(|max| desired <= max) {
+            // Refused by the host's limit, not by the memory's own maximum: trap the
+            // instance with the reason, rather than let the guest's allocator fail in a
+            // way the log cannot explain.
+            return Err(wasmtime::format_err!(
+                "memory limit reached: a linear memory may not grow from {current} to {desired} \
+                 bytes on this host (raise the component's max_memory_mib to allow it)"
+            ));
         }
         Ok(allowed)
     }

@@ -37,7 +37,10 @@ pub enum BrokerError {
     #[error("{0}")]
     NoResponders(String),
     /// The subject or subscription pattern is not a valid NATS subject.
-    #[error("invalid subject {0:?}")]
+    #[error(
+        "invalid subject {0:?}: a subject is tokens separated by `.`, none empty and none with \
+         whitespace; a subscription may use `*` for a token and `>` as its last token"
+    )]
     InvalidSubject(String),
     /// A metadata key or value cannot travel as a NATS header; the text says why.
     #[error("{0}")]

@@ -235,7 +235,14 @@ impl Broker for NatsBroker {
     ) -> BoxFuture<'_, Result<Vec<Message>, BrokerError>> {
         Box::pin(async move {
             let inbox = self.new_inbox();
-            let raw = self.subscribe_raw(&inbox, None).await?;
+            // No round trip to confirm this subscription: the server handles this
+            // connection's `SUB` before its `PUB` of the request, so any reply finds it.
+            // (A round trip would also wait for a server that is down, past the timeout.)
+            let raw = self
+                .client
+                .subscribe(inbox.clone())
+                .await
+                .map_err(|e| BrokerError::Connection(e.to_string()))?;
             let mut no_responders = false;
             // The server answers a request nobody listens to with a status message; notice
             // it, then end the stream.

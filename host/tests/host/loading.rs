@@ -123,7 +123,10 @@ async fn bad_specs_are_refused() {
         .expect_err("bad pattern");
     assert!(matches!(err, LoadError::Subscribe { .. }), "{err}");
     let chain = format!("{:#}", anyhow::Error::new(err));
-    assert!(chain.ends_with("invalid subject \"a.>.b\""), "{chain}");
+    assert!(
+        chain.contains("invalid subject \"a.>.b\": a subject is tokens"),
+        "{chain}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

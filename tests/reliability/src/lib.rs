@@ -63,8 +63,16 @@ pub fn resident_memory() -> u64 {
 pub async fn soak(messages: usize) -> Result<Vec<SoakRow>> {
     let runtime = Runtime::shared()?;
     let guests = [
-        ("wasi-probe on wasmcloud", msgbridge_test_artifacts::WASI_PROBE, World::Wasmcloud),
-        ("wasmcloud-probe on wasi", msgbridge_test_artifacts::WASMCLOUD_PROBE, World::Wasi),
+        (
+            "wasi-probe on wasmcloud",
+            msgbridge_test_artifacts::WASI_PROBE,
+            World::Wasmcloud,
+        ),
+        (
+            "wasmcloud-probe on wasi",
+            msgbridge_test_artifacts::WASMCLOUD_PROBE,
+            World::Wasi,
+        ),
     ];
     let mut rows = Vec::new();
     for (guest, bytes, target) in guests {

@@ -34,8 +34,13 @@ async fn main() -> Result<()> {
             let (Some(start), Some(end)) = (doc.find(SECTION_START), doc.find(SECTION_END)) else {
                 bail!("{} has no soak section to replace", path.display());
             };
-            let doc = format!("{}{section}{}", &doc[..start], &doc[end + SECTION_END.len()..]);
-            std::fs::write(path, doc).with_context(|| format!("cannot write {}", path.display()))?;
+            let doc = format!(
+                "{}{section}{}",
+                &doc[..start],
+                &doc[end + SECTION_END.len()..]
+            );
+            std::fs::write(path, doc)
+                .with_context(|| format!("cannot write {}", path.display()))?;
         }
         None => println!("{section}"),
     }

@@ -19,7 +19,11 @@ async fn echo(client: &NatsBroker, i: usize, timeout: Duration) -> Result<Bytes,
     let replies = client
         .request(Message::new("restart.cmd", body), Some(timeout), Some(1))
         .await?;
-    Ok(replies.into_iter().next().map(|m| m.body).unwrap_or_default())
+    Ok(replies
+        .into_iter()
+        .next()
+        .map(|m| m.body)
+        .unwrap_or_default())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -31,14 +35,17 @@ async fn a_nats_restart_under_a_running_host_loses_only_what_was_refused() {
         .await
         .expect("starts");
     host.add_component(
-        ComponentSpec::new("restarted", Bytes::from_static(WASMCLOUD_PROBE)).subscribe("restart.cmd"),
+        ComponentSpec::new("restarted", Bytes::from_static(WASMCLOUD_PROBE))
+            .subscribe("restart.cmd"),
     )
     .await
     .expect("loads");
 
     // Before: every request answered.
     for i in 0..20 {
-        let body = echo(&client, i, Duration::from_secs(20)).await.expect("answered");
+        let body = echo(&client, i, Duration::from_secs(20))
+            .await
+            .expect("answered");
         assert_eq!(body, i.to_string().as_bytes());
     }
 
@@ -51,7 +58,10 @@ async fn a_nats_restart_under_a_running_host_loses_only_what_was_refused() {
             Ok(body) => assert_eq!(body, i.to_string().as_bytes(), "a wrong answer"),
         }
     }
-    assert_eq!(refused, 10, "every request sent while the server was down failed");
+    assert_eq!(
+        refused, 10,
+        "every request sent while the server was down failed"
+    );
 
     // It comes back on the same port: both connections reconnect, the host's subscription
     // is restored, and delivery resumes without restarting the host.
@@ -68,7 +78,9 @@ async fn a_nats_restart_under_a_running_host_loses_only_what_was_refused() {
     })
     .await;
     for i in 1000..1020 {
-        let body = echo(&client, i, Duration::from_secs(20)).await.expect("answered");
+        let body = echo(&client, i, Duration::from_secs(20))
+            .await
+            .expect("answered");
         assert_eq!(body, i.to_string().as_bytes());
     }
     host.stop();
@@ -100,7 +112,10 @@ async fn a_slow_subscriber_in_process_fills_its_inbox_then_publishers_get_an_err
             Ok(()) => accepted += 1,
             Err(e) => break e,
         }
-        assert!(accepted <= msgbridge_host::INBOX_CAPACITY + 1, "the inbox is unbounded");
+        assert!(
+            accepted <= msgbridge_host::INBOX_CAPACITY + 1,
+            "the inbox is unbounded"
+        );
     };
     assert_eq!(error, BrokerError::QueueFull);
     assert_eq!(error.to_string(), "message queue full");

@@ -6,7 +6,9 @@
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_stays_flat_over_thousands_of_adapted_messages() {
-    let rows = msgbridge_reliability::soak(2_000).await.expect("the soak runs");
+    let rows = msgbridge_reliability::soak(2_000)
+        .await
+        .expect("the soak runs");
     assert_eq!(rows.len(), 8);
     for row in &rows {
         assert!(
