@@ -1,130 +1,229 @@
-//! `msgbridge check GUEST.wasm --target wasmcloud|wasi`: does this component run on a host
-//! that serves only the target world?
+//! `msgbridge check GUEST.wasm --host PROFILE`: does this component run on that host?
 //!
-//! The component is composed for the target (or taken as it is when it already speaks the
-//! target's world), then loaded on msgbridge's reference host serving only that world, on
-//! the in-process broker. The report names the messaging functions the component uses;
-//! the command fails (non-zero exit) when composing or linking fails, so it fits in a CI
-//! pipeline.
+//! The check is by type, without running anything: the component's imports and exports
+//! are compared with a host profile (`wasmcloud-v2`, `wasi`, `reference`, or a world of a
+//! WIT file; see `msgbridge_profiles`). A component speaking a messaging world the host
+//! does not serve is first composed for the world it does serve, as
+//! `msgbridge compose --target ...` would, and the composed component is checked. The exit
+//! status is non-zero when the component does not pass, so the command fits a CI pipeline;
+//! `--json` prints the report as JSON (schema `msgbridge.check/1`, see `docs/cli.md`).
 
-use std::fmt::Write as _;
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
-use msgbridge_compose::{compose, inspect, Inspection, World};
-use msgbridge_host::{ComponentSpec, Host, HostConfig, Hosted, InProcessBroker};
+use anyhow::{bail, Context, Result};
+use msgbridge_compose::{compose_with, inspect, ComposeOptions, InspectError, World};
+use msgbridge_profiles::{Host, Profile};
+use serde::Serialize;
+
+use crate::output::read_input;
+
+/// The schema name `--json` output carries.
+pub const JSON_SCHEMA: &str = "msgbridge.check/1";
 
 /// Arguments of `msgbridge check`.
 #[derive(Debug, Clone, clap::Args)]
+#[command(group(clap::ArgGroup::new("profile").required(true).args(["host", "target"])))]
 pub struct CheckArgs {
-    /// The component to check.
+    /// The component to check (`-` reads standard input).
     pub guest: PathBuf,
-    /// The messaging world of the host it must run on: `wasmcloud` or `wasi`.
+    /// The host to check against: `wasmcloud-v2`, `wasi`, `reference`, or a WIT world (a
+    /// `.wit` file, a directory of them, or a binary WIT package) standing for a host.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub host: Option<String>,
+    /// Shorthand for the built-in profile of a messaging world's host: `wasmcloud` is
+    /// `--host wasmcloud-v2`, `wasi` is `--host wasi`.
+    #[arg(long, value_name = "WORLD")]
+    pub target: Option<World>,
+    /// The world of a WIT `--host` to use, when its package defines several.
+    #[arg(long, value_name = "NAME", requires = "host")]
+    pub world: Option<String>,
+    /// Print the report as JSON (schema `msgbridge.check/1`).
     #[arg(long)]
-    pub target: World,
+    pub json: bool,
 }
 
-/// What a successful check found.
-#[derive(Debug, Clone)]
+impl CheckArgs {
+    /// The profile the arguments name.
+    pub fn profile(&self) -> Result<Profile> {
+        let profile = match (&self.host, self.target) {
+            (Some(host), _) => Profile::from_arg(host, self.world.as_deref())
+                .with_context(|| format!("cannot load the host profile {host:?}"))?,
+            (None, Some(world)) => Profile::builtin(builtin_for(world))
+                .context("cannot load a built-in host profile")?,
+            (None, None) => bail!("give the host to check against: --host NAME|PATH or --target"),
+        };
+        Ok(profile)
+    }
+}
+
+/// The built-in profile of the host a messaging world's components run on.
+pub fn builtin_for(world: World) -> Host {
+    match world {
+        World::Wasmcloud => Host::WasmcloudV2,
+        World::Wasi => Host::Wasi,
+    }
+}
+
+/// How the checked component was composed before the check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Composed {
+    /// The messaging world it was composed for (`wasmcloud` or `wasi`).
+    pub target: String,
+    /// The form: `spliced` or `portable`.
+    pub form: String,
+    /// The command that makes the same component.
+    pub command: String,
+}
+
+/// What `msgbridge check` found (and prints as JSON, schema `msgbridge.check/1`).
+#[derive(Debug, Clone, Serialize)]
 pub struct CheckReport {
-    /// What the component speaks and uses.
-    pub inspection: Inspection,
-    /// The host world it was loaded on.
-    pub target: World,
-    /// Whether adapters were composed around it (false: it already speaks the target).
-    pub composed: bool,
+    /// Always [`JSON_SCHEMA`].
+    pub schema: &'static str,
+    /// The component as given (a path, or `-`).
+    pub guest: String,
+    /// The profile's name.
+    pub host: String,
+    /// Whether it runs on the host.
+    pub passes: bool,
+    /// The messaging world the component speaks (`wasi:messaging@0.2.0-draft` or
+    /// `wasmcloud:messaging@0.2.0`), if it speaks one msgbridge bridges.
+    pub guest_world: Option<String>,
+    /// Whether msgbridge had already adapted it.
+    pub already_adapted: bool,
+    /// How it was composed for the host before the check, if it was.
+    pub composed: Option<Composed>,
+    /// Why msgbridge could not adapt its messaging, if that was tried and failed.
+    pub not_adaptable: Option<String>,
+    /// The component's imports, each with what the host provides.
+    pub imports: Vec<msgbridge_profiles::ImportCheck>,
+    /// The component's exports and the host's calls.
+    pub exports: Vec<msgbridge_profiles::ExportCheck>,
+    /// One line per problem.
+    pub problems: Vec<String>,
+    /// The profile's report, for the text form.
+    #[serde(skip)]
+    report: msgbridge_profiles::Report,
 }
 
 impl CheckReport {
     /// The text `msgbridge check` prints.
-    pub fn describe(&self, guest: &str) -> String {
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "pass: {guest} links on a host serving only {}",
-            self.target
-        );
-        let _ = writeln!(out, "guest world: {}", self.inspection.world);
-        let _ = writeln!(
-            out,
-            "adapters: {}",
-            if self.composed {
-                format!(
-                    "composed (msgbridge compose --target {})",
-                    self.target.name()
-                )
-            } else {
-                "none (it already speaks the target's world)".to_string()
-            }
-        );
-        for (title, uses) in [
-            ("imports", &self.inspection.messaging_imports),
-            ("exports", &self.inspection.messaging_exports),
-        ] {
-            for interface in uses {
-                let _ = writeln!(
-                    out,
-                    "uses ({title}) {}: {}",
-                    interface.name,
-                    if interface.functions.is_empty() {
-                        "-".to_string()
-                    } else {
-                        interface.functions.join(", ")
-                    }
-                );
-            }
+    pub fn text(&self) -> String {
+        let mut out = format!("check: {} against host {}\n", self.guest, self.host);
+        match (&self.guest_world, &self.composed) {
+            (Some(world), Some(composed)) => out.push_str(&format!(
+                "guest: speaks {world}; checked as composed for a {} host ({} form, as `{}` makes it)\n",
+                composed.target, composed.form, composed.command
+            )),
+            (Some(world), None) if self.already_adapted => out.push_str(&format!(
+                "guest: speaks {world} (already adapted by msgbridge)\n"
+            )),
+            (Some(world), None) => out.push_str(&format!("guest: speaks {world}\n")),
+            (None, _) => {}
         }
+        if let Some(reason) = &self.not_adaptable {
+            out.push_str(&format!(
+                "note: msgbridge cannot adapt its messaging: {reason}\n"
+            ));
+        }
+        out.push_str(&self.report.to_string());
+        out.push('\n');
         out
     }
 }
 
-/// Composes `bytes` for `target` if needed and loads it on a reference host serving only
-/// `target`; fails with the reason when it cannot be composed or does not link.
-pub async fn check_bytes(bytes: &[u8], target: World) -> Result<CheckReport> {
-    let inspection = inspect(bytes).context("fail: the component cannot be inspected")?;
-    let composed = inspection.world != target;
-    let runnable = if composed {
-        compose(bytes, target).with_context(|| {
-            format!(
-                "fail: the component cannot be composed for a {} host",
-                target.name()
-            )
-        })?
-    } else {
-        bytes.to_vec()
+/// Checks `bytes` against `profile`: composes it first when it speaks a messaging world
+/// the host does not serve and the host serves the other one. `guest` names it in the
+/// report. Fails only when the component cannot be read as one or cannot be composed;
+/// a component that does not fit the host is a report that does not pass.
+pub fn check_bytes(bytes: &[u8], guest: &str, profile: &Profile) -> Result<CheckReport> {
+    let (guest_world, already_adapted, not_adaptable) = match inspect(bytes) {
+        Ok(inspection) => (Some(inspection.world), inspection.adapted.is_some(), None),
+        // Not a messaging component, or not one msgbridge can read: check it as it is
+        // (the profile check says what is wrong with the bytes, if anything).
+        Err(InspectError::NoMessaging { .. })
+        | Err(InspectError::NotWasm)
+        | Err(InspectError::CoreModule)
+        | Err(InspectError::UnknownLayer)
+        | Err(InspectError::WitPackage) => (None, false, None),
+        Err(other) => (
+            None,
+            false,
+            Some(format!("{:#}", anyhow::Error::new(other))),
+        ),
     };
-    let config = HostConfig::new(Arc::new(InProcessBroker::new()))
-        .context("fail: cannot set up the reference host")?
-        .with_hosted(Hosted::Only(target));
-    let host = Host::start(config)
-        .await
-        .context("fail: cannot start the reference host")?;
-    host.add_component(ComponentSpec::new("guest", runnable))
-        .await
-        .with_context(|| {
-            let what = if composed {
-                "composed component"
-            } else {
-                "component"
-            };
-            format!("fail: the {what} does not link on a host serving only {target}")
-        })?;
-    host.stop();
+    let target = guest_world.and_then(|world| {
+        let reached = profile.serves(world) && profile.calls_handler_of(world);
+        let other = world.other();
+        (!reached && profile.serves(other)).then_some(other)
+    });
+    let (checked, composed) = match target {
+        Some(target) => {
+            let composed =
+                compose_with(bytes, &ComposeOptions::new(target)).with_context(|| {
+                    format!(
+                        "{guest} speaks {}, which host {} does not serve, and cannot be composed \
+                     for the {} world it serves",
+                        guest_world.map(|w| w.to_string()).unwrap_or_default(),
+                        profile.name(),
+                        target.name()
+                    )
+                })?;
+            let form = composed.form.name();
+            let command = format!("msgbridge compose {guest} --target {}", target.name());
+            (
+                composed.bytes,
+                Some(Composed {
+                    target: target.name().to_string(),
+                    form: form.to_string(),
+                    command,
+                }),
+            )
+        }
+        None => (bytes.to_vec(), None),
+    };
+    let report = msgbridge_profiles::check(&checked, profile)
+        .with_context(|| format!("cannot check {guest}"))?;
     Ok(CheckReport {
-        inspection,
-        target,
+        schema: JSON_SCHEMA,
+        guest: guest.to_string(),
+        host: report.host.clone(),
+        passes: report.passes(),
+        guest_world: guest_world.map(|w| w.to_string()),
+        already_adapted,
         composed,
+        not_adaptable,
+        imports: report.imports.clone(),
+        exports: report.exports.clone(),
+        problems: report.problems(),
+        report,
     })
 }
 
-/// Runs `msgbridge check`: prints the report, or returns the failure (non-zero exit).
-pub async fn check(args: CheckArgs) -> Result<()> {
-    let bytes = std::fs::read(&args.guest)
-        .with_context(|| format!("cannot read {}", args.guest.display()))?;
-    let report = check_bytes(&bytes, args.target)
-        .await
-        .with_context(|| format!("check of {} failed", args.guest.display()))?;
-    print!("{}", report.describe(&args.guest.display().to_string()));
+/// How a path is named in the report: as given, `-` for standard input.
+fn named(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Runs `msgbridge check`: prints the report (text or JSON) and fails (non-zero exit)
+/// when the component does not pass.
+pub fn check(args: CheckArgs) -> Result<()> {
+    let profile = args.profile()?;
+    let bytes = read_input(&args.guest)?;
+    let guest = named(&args.guest);
+    let report = check_bytes(&bytes, &guest, &profile)?;
+    if args.json {
+        crate::output::print(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
+    } else {
+        crate::output::print(&report.text())?;
+    }
+    if !report.passes {
+        let n = report.problems.len();
+        bail!(
+            "{guest} does not run on host {}: {n} problem{} (listed above)",
+            report.host,
+            if n == 1 { "" } else { "s" }
+        );
+    }
     Ok(())
 }

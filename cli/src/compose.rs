@@ -10,7 +10,7 @@ use msgbridge_compose::{
 };
 use serde::Serialize;
 
-use crate::output::{read_input, write_atomically, write_output};
+use crate::output::{print, read_input, write_atomically, write_output};
 
 /// Arguments of `msgbridge compose`.
 #[derive(clap::Args)]
@@ -108,9 +108,9 @@ pub fn inspect_command(args: InspectArgs) -> Result<()> {
         inspect(&guest).with_context(|| format!("cannot inspect {}", shown(&args.guest)))?;
     let report = Report::of(&guest, &inspection);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        print(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
     } else {
-        print!("{}", report.text());
+        print(&report.text())?;
     }
     Ok(())
 }
@@ -165,7 +165,7 @@ pub struct OtherHost {
     pub form: Option<&'static str>,
     /// Why the guest would get the portable form.
     pub portable_because: Option<String>,
-    /// The halves the portable form plugs.
+    /// The halves the portable form plugs (what `wac plug` needs; empty when refused).
     pub halves: Vec<&'static str>,
     /// Why composing would be refused (or is pointless).
     pub refused: Option<String>,
@@ -220,11 +220,7 @@ impl Report {
                     } else {
                         Form::Spliced.name()
                     }),
-                    halves: if because.is_some() {
-                        plan.halves()
-                    } else {
-                        Vec::new()
-                    },
+                    halves: plan.halves(),
                     portable_because: because,
                     refused: None,
                 }
@@ -303,6 +299,17 @@ impl Report {
             }
             (None, None, _) => {}
         }
+        if host.refused.is_none() && !host.halves.is_empty() {
+            let _ = writeln!(
+                out,
+                "for `wac plug` (portable form): {} (files from `msgbridge adapters -o DIR`)",
+                host.halves
+                    .iter()
+                    .map(|h| format!("{h}.wasm"))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            );
+        }
         out
     }
 }
@@ -318,8 +325,7 @@ fn list(items: &[String]) -> String {
 /// Runs `msgbridge adapters`.
 pub fn adapters(args: AdaptersArgs) -> Result<()> {
     let Some(out_dir) = args.out_dir else {
-        print!("{}", msgbridge_adapters::MANIFEST);
-        return Ok(());
+        return print(msgbridge_adapters::MANIFEST);
     };
     let wit_dir = out_dir.join("wit");
     std::fs::create_dir_all(&wit_dir)
@@ -327,13 +333,13 @@ pub fn adapters(args: AdaptersArgs) -> Result<()> {
     for artefact in msgbridge_adapters::ARTEFACTS {
         let path = out_dir.join(artefact.file_name());
         write_atomically(&path, artefact.bytes)?;
-        println!("{}", path.display());
+        print(&format!("{}\n", path.display()))?;
     }
     let packages = msgbridge_wit::binary_packages().context("cannot encode the WIT packages")?;
     for package in packages {
         let path = wit_dir.join(&package.file_name);
         write_atomically(&path, &package.bytes)?;
-        println!("{}", path.display());
+        print(&format!("{}\n", path.display()))?;
     }
     Ok(())
 }

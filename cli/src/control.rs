@@ -64,8 +64,7 @@ pub struct ControlResponse {
 /// returned task is aborted.
 pub fn serve(path: &Path, broker: Arc<dyn Broker>) -> Result<tokio::task::JoinHandle<()>> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
     }
@@ -80,8 +79,8 @@ pub fn serve(path: &Path, broker: Arc<dyn Broker>) -> Result<tokio::task::JoinHa
         std::fs::remove_file(path)
             .with_context(|| format!("cannot remove the stale socket {}", path.display()))?;
     }
-    let listener = UnixListener::bind(path)
-        .with_context(|| format!("cannot listen on {}", path.display()))?;
+    let listener =
+        UnixListener::bind(path).with_context(|| format!("cannot listen on {}", path.display()))?;
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
         .with_context(|| format!("cannot restrict {}", path.display()))?;
@@ -138,7 +137,10 @@ async fn answer(broker: &Arc<dyn Broker>, request: ControlRequest) -> ControlRes
             Err(e) => failed(e),
         },
         ControlRequest::Publish { subject, body } => {
-            match broker.publish(Message::new(subject, Bytes::from(body))).await {
+            match broker
+                .publish(Message::new(subject, Bytes::from(body)))
+                .await
+            {
                 Ok(()) => ControlResponse {
                     reply: None,
                     error: None,

@@ -1,7 +1,9 @@
-//! `msgbridge`: compose msgbridge's adapters around a messaging component, inspect what a
-//! component speaks, and run components on the reference host.
+//! `msgbridge`: compose msgbridge's adapters around a messaging component, inspect and
+//! check what a component speaks, run components on the reference host and send them
+//! messages.
 
-use msgbridge_cli::{check, compose, run};
+use msgbridge_cli::output::{init_logging, ColorChoice};
+use msgbridge_cli::{check, compose, run, send};
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -10,27 +12,44 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(name = "msgbridge", version, about)]
 struct Cli {
+    /// More log output (`-v`: debug, `-vv`: trace); `RUST_LOG` overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// Only warnings and errors, and no summary lines.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// When to colour log output: only on a terminal without `NO_COLOR` (auto), always or
+    /// never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Wrap a component in the adapter halves it needs to run on a host of the other world.
+    /// Adapt a component to a host of the other messaging world (spliced by default).
     Compose(compose::ComposeArgs),
-    /// Print which messaging world a component speaks and what composing it would plug.
+    /// Print which messaging world a component speaks and what adapting it would do.
     Inspect(compose::InspectArgs),
-    /// Write the four adapter halves as .wasm files, for `wac plug`.
+    /// Write the prebuilt adapters (portable halves for `wac plug`, bridges, WIT packages).
     Adapters(compose::AdaptersArgs),
-    /// Run components on the reference host.
-    Run(run::RunArgs),
-    /// Compose a component for a host world and check that it links there (for CI).
+    /// Check by type that a component runs on a host (wasmcloud-v2, wasi, reference, or a
+    /// WIT world), composing it first when the host serves the other messaging world.
     Check(check::CheckArgs),
+    /// Run components on the reference host (a wash project, a manifest or a file).
+    #[command(visible_alias = "dev")]
+    Run(run::RunArgs),
+    /// Send a request to a running host and print the reply.
+    Request(send::SendArgs),
+    /// Publish a message to a running host.
+    Publish(send::SendArgs),
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    match run().await {
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose, cli.quiet, cli.color);
+    match dispatch(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -39,20 +58,22 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run() -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    let cli = Cli::parse();
+fn dispatch(cli: Cli) -> Result<()> {
+    let quiet = cli.quiet;
     match cli.command {
-        Command::Compose(args) => compose::compose(args),
+        Command::Compose(args) => compose::compose(args, quiet),
         Command::Inspect(args) => compose::inspect_command(args),
         Command::Adapters(args) => compose::adapters(args),
-        Command::Run(args) => run::run(args).await,
-        Command::Check(args) => check::check(args).await,
+        Command::Check(args) => check::check(args),
+        Command::Run(args) => runtime()?.block_on(run::run(args, quiet)),
+        Command::Request(args) => runtime()?.block_on(send::send(args, true)),
+        Command::Publish(args) => runtime()?.block_on(send::send(args, false)),
     }
+}
+
+/// The async runtime `run`, `request` and `publish` use.
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }

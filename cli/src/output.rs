@@ -51,6 +51,19 @@ pub fn init_logging(verbose: u8, quiet: bool, color: ColorChoice) {
         .try_init();
 }
 
+/// Writes `text` to standard output. A reader that went away (`msgbridge inspect X | head`)
+/// is not an error, as for other command-line tools: the rest is dropped.
+pub fn print(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write standard output"),
+    }
+}
+
 /// Whether `path` means standard input or output.
 pub fn is_stdio(path: &Path) -> bool {
     path.as_os_str() == "-"

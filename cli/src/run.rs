@@ -11,7 +11,6 @@
 //! A host serving one world refuses a component of the other, as a real host does, with
 //! the command that adapts it; `--adapt` adapts such components on load instead.
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,7 +18,7 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::{bail, Context, Result};
 use bytes::Bytes;
-use msgbridge_compose::{compose_with, inspect, ComposeOptions, World};
+use msgbridge_compose::{compose_with, inspect, ComposeOptions};
 use msgbridge_host::{
     read_spec, Allocation, Broker, ComponentSpec, Host, HostConfig, Hosted, InProcessBroker,
     InstancePolicy, Limits, Manifest, NatsBroker, Runtime,
@@ -52,7 +51,12 @@ pub struct RunArgs {
 
     /// A subject pattern the command-line component subscribes to (`*` and `>` allowed);
     /// may be repeated.
-    #[arg(long = "subscribe", short = 's', value_name = "PATTERN", requires = "component")]
+    #[arg(
+        long = "subscribe",
+        short = 's',
+        value_name = "PATTERN",
+        requires = "component"
+    )]
     pub subscribe: Vec<String>,
 
     /// A config entry of the command-line component, answered by wasi:config/store; may be
@@ -179,7 +183,12 @@ fn modified(path: &Path) -> Option<SystemTime> {
 
 /// `spec` as a host serving `hosted` can load it: as it is, or adapted when `adapt` is set
 /// and it speaks the world that is not served (else an error naming both fixes).
-fn prepare(mut spec: ComponentSpec, path: &Path, hosted: Hosted, adapt: bool) -> Result<ComponentSpec> {
+fn prepare(
+    mut spec: ComponentSpec,
+    path: &Path,
+    hosted: Hosted,
+    adapt: bool,
+) -> Result<ComponentSpec> {
     let Hosted::Only(served) = hosted else {
         return Ok(spec);
     };
@@ -203,8 +212,13 @@ fn prepare(mut spec: ComponentSpec, path: &Path, hosted: Hosted, adapt: bool) ->
             served.name()
         );
     }
-    let composed = compose_with(&spec.wasm, &ComposeOptions::new(served))
-        .with_context(|| format!("cannot adapt component {:?} ({})", spec.name, path.display()))?;
+    let composed = compose_with(&spec.wasm, &ComposeOptions::new(served)).with_context(|| {
+        format!(
+            "cannot adapt component {:?} ({})",
+            spec.name,
+            path.display()
+        )
+    })?;
     match &composed.portable_because {
         None => tracing::info!(
             component = %spec.name,
@@ -271,8 +285,7 @@ pub async fn start(args: &RunArgs) -> Result<Started> {
              or --wash-config FILE (or run in a wash project's directory)"
         );
     }
-    // Wash specs carry their own path in their name only: find their files again.
-    let wash_paths = wash_paths(wash_config.as_deref())?;
+    let wash_paths = wash.as_ref().map(|w| w.files.clone()).unwrap_or_default();
     let sources: Vec<Source> = sources
         .into_iter()
         .map(|(path, spec)| {
@@ -291,8 +304,14 @@ pub async fn start(args: &RunArgs) -> Result<Started> {
 
     let (broker, broker_name): (Arc<dyn Broker>, String) =
         match args.nats.as_ref().or(manifest.nats.as_ref()) {
-            Some(url) => (Arc::new(NatsBroker::connect(url).await?), format!("NATS at {url}")),
-            None => (Arc::new(InProcessBroker::new()), "the in-process broker".into()),
+            Some(url) => (
+                Arc::new(NatsBroker::connect(url).await?),
+                format!("NATS at {url}"),
+            ),
+            None => (
+                Arc::new(InProcessBroker::new()),
+                "the in-process broker".into(),
+            ),
         };
     let runtime = if args.no_pooling {
         Runtime::with_allocation(Allocation::OnDemand)?
@@ -302,7 +321,11 @@ pub async fn start(args: &RunArgs) -> Result<Started> {
     let mut config = HostConfig::new(broker.clone())?
         .with_hosted(hosted)
         .with_runtime(runtime);
-    if let Some(addr) = args.http.or(manifest.http).or(wash.as_ref().and_then(|w| w.http)) {
+    if let Some(addr) = args
+        .http
+        .or(manifest.http)
+        .or(wash.as_ref().and_then(|w| w.http))
+    {
         config = config.with_http(addr);
     }
     let host = Host::start(config).await?;
@@ -313,7 +336,10 @@ pub async fn start(args: &RunArgs) -> Result<Started> {
     let (control, control_task) = if args.no_control {
         (None, None)
     } else {
-        let path = args.control.clone().unwrap_or_else(crate::control::default_path);
+        let path = args
+            .control
+            .clone()
+            .unwrap_or_else(crate::control::default_path);
         let task = crate::control::serve(&path, broker)?;
         (Some(path), Some(task))
     };
@@ -325,14 +351,6 @@ pub async fn start(args: &RunArgs) -> Result<Started> {
         adapt: args.adapt,
         broker_name,
     })
-}
-
-/// The files of a wash project's components, by component name.
-fn wash_paths(config: Option<&Path>) -> Result<BTreeMap<String, PathBuf>> {
-    let Some(config) = config else {
-        return Ok(BTreeMap::new());
-    };
-    Ok(crate::wash::files(config)?)
 }
 
 impl Started {
@@ -396,15 +414,12 @@ impl Started {
                     continue;
                 }
             };
-            let running = self.host.remove_component(&name);
-            match self.host.add_component(prepared).await {
+            match self.host.replace_component(prepared).await {
                 Ok(()) => {
                     tracing::info!(component = %name, path = %source.path.display(), "reloaded");
-                    source.spec.wasm = Bytes::new();
                 }
                 Err(e) => {
-                    tracing::error!(component = %name, error = %format!("{:#}", anyhow::Error::new(e)), "the changed component does not load; it is stopped until its file changes again");
-                    let _ = running;
+                    tracing::warn!(component = %name, error = %format!("{:#}", anyhow::Error::new(e)), "the changed component does not load; keeping the running version");
                 }
             }
         }
@@ -418,9 +433,8 @@ pub async fn run(args: RunArgs, quiet: bool) -> Result<()> {
     if !quiet {
         eprintln!("{}", started.readiness());
     }
-    let mut terminate =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .context("cannot watch for SIGTERM")?;
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("cannot watch for SIGTERM")?;
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     let signal = loop {
         tokio::select! {
@@ -491,7 +505,10 @@ mod tests {
 
     #[tokio::test]
     async fn nothing_to_run_is_an_error() {
-        let err = start(&RunArgs::default()).await.err().expect("nothing to run");
+        let err = start(&RunArgs::default())
+            .await
+            .err()
+            .expect("nothing to run");
         assert!(err.to_string().contains("nothing to run"), "{err}");
     }
 }

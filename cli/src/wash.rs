@@ -81,13 +81,6 @@ fn read_component(path: &Path, name: Option<String>, from: &str) -> Result<Compo
     Ok(msgbridge_host::read_spec(path, name)?)
 }
 
-/// The file of each component of the project whose wash config is at `path`, by the name
-/// [`load`] gives it.
-pub fn files(path: &Path) -> Result<BTreeMap<String, PathBuf>> {
-    let project = load(path)?;
-    Ok(project.files)
-}
-
 /// Loads the project whose wash config is at `path`.
 pub fn load(path: &Path) -> Result<WashProject> {
     let text = std::fs::read_to_string(path)
@@ -97,9 +90,7 @@ pub fn load(path: &Path) -> Result<WashProject> {
     // `.wash/config.yaml` lives in the project's `.wash` directory.
     let project = path
         .parent()
-        .and_then(|wash| {
-            (wash.file_name() == Some(".wash".as_ref())).then(|| wash.parent())?
-        })
+        .and_then(|wash| (wash.file_name() == Some(".wash".as_ref())).then(|| wash.parent())?)
         .or_else(|| path.parent())
         .unwrap_or(Path::new("."));
     let resolve = |p: &Path| {
@@ -210,7 +201,11 @@ mod tests {
         let err = load(&config).unwrap_err().to_string();
         assert!(err.contains("build/api.wasm"), "{err}");
         assert!(err.contains("wash build"), "{err}");
-        std::fs::write(&config, "dev:\n  components:\n    - name: x\n      image: ghcr.io/x:1\n").unwrap();
+        std::fs::write(
+            &config,
+            "dev:\n  components:\n    - name: x\n      image: ghcr.io/x:1\n",
+        )
+        .unwrap();
         let err = load(&config).unwrap_err().to_string();
         assert!(err.contains("ghcr.io/x:1"), "{err}");
         std::fs::write(&config, "dev: [").unwrap();

@@ -196,9 +196,16 @@ fn inspect_reports_world_interfaces_and_plan() {
         "{report}"
     );
     assert!(
-        report.contains("for a wasi host, msgbridge would plug: wasmcloud-on-wasi-sender\n"),
+        report
+            .contains("for a wasi host, `msgbridge compose --target wasi` gives the spliced form"),
         "{report}"
     );
+    assert!(
+        report.contains("for `wac plug` (portable form): wasmcloud-on-wasi-sender.wasm (files"),
+        "{report}"
+    );
+    // No empty section for the exports it does not have.
+    assert!(!report.contains("messaging exports"), "{report}");
 }
 
 #[test]

@@ -300,7 +300,9 @@ fn check_shape(
 fn is_async_function(f: &wit_parser::Function) -> bool {
     matches!(
         f.kind,
-        FunctionKind::AsyncFreestanding | FunctionKind::AsyncMethod(_) | FunctionKind::AsyncStatic(_)
+        FunctionKind::AsyncFreestanding
+            | FunctionKind::AsyncMethod(_)
+            | FunctionKind::AsyncStatic(_)
     )
 }
 
@@ -310,10 +312,12 @@ fn is_async(resolve: &Resolve, id: InterfaceId) -> bool {
     let Some(package) = resolve.interfaces[id].package else {
         return false;
     };
-    resolve.packages[package]
-        .interfaces
-        .values()
-        .any(|i| resolve.interfaces[*i].functions.values().any(is_async_function))
+    resolve.packages[package].interfaces.values().any(|i| {
+        resolve.interfaces[*i]
+            .functions
+            .values()
+            .any(is_async_function)
+    })
 }
 
 /// The top-level import and export names of a component, straight from its binary.

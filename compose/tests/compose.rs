@@ -333,7 +333,10 @@ fn msgbridge_output_is_recognised_with_its_form() {
             ..ComposeOptions::new(World::Wasmcloud)
         };
         let composed = compose_with(artifacts::WASI_PROBE, &options).unwrap();
-        let adapted = inspect(&composed.bytes).unwrap().adapted.expect("recognised");
+        let adapted = inspect(&composed.bytes)
+            .unwrap()
+            .adapted
+            .expect("recognised");
         assert_eq!(adapted.form, form);
         assert_eq!(adapted.version, env!("CARGO_PKG_VERSION"));
     }

@@ -12,8 +12,18 @@ fn main() {
         build_components(
             &GuestWorkspace {
                 dir: "../../examples",
-                members: &["http-api", "leet-worker", "reverse-worker", "counter-worker"],
-                components: &["http-api", "leet-worker", "reverse-worker", "counter-worker"],
+                members: &[
+                    "http-api",
+                    "leet-worker",
+                    "reverse-worker",
+                    "counter-worker",
+                ],
+                components: &[
+                    "http-api",
+                    "leet-worker",
+                    "reverse-worker",
+                    "counter-worker",
+                ],
             },
             "wasm32-wasip2",
         )

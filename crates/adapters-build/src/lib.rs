@@ -168,9 +168,9 @@ fn componentize(artefact: &Artefact, core: &[u8]) -> Result<Vec<u8>, BuildError>
     metadata.version = wasm_metadata::AddMetadataField::Set(wasm_metadata::Version::new(
         env!("CARGO_PKG_VERSION").to_string(),
     ));
-    metadata.description = wasm_metadata::AddMetadataField::Set(
-        wasm_metadata::Description::new(artefact.description.to_string()),
-    );
+    metadata.description = wasm_metadata::AddMetadataField::Set(wasm_metadata::Description::new(
+        artefact.description.to_string(),
+    ));
     metadata.source = wasm_metadata::AddMetadataField::Set(
         wasm_metadata::Source::new(env!("CARGO_PKG_REPOSITORY")).map_err(|e| failed(e.into()))?,
     );

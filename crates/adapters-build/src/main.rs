@@ -25,7 +25,9 @@ fn main() -> ExitCode {
                 for file in differ {
                     eprintln!("provider/artefacts/{file} differs from a fresh build");
                 }
-                eprintln!("regenerate with `cargo run -p msgbridge-adapters-build` and commit the result");
+                eprintln!(
+                    "regenerate with `cargo run -p msgbridge-adapters-build` and commit the result"
+                );
                 ExitCode::FAILURE
             }
             Err(e) => {
@@ -38,7 +40,11 @@ fn main() -> ExitCode {
     match build(&committed_dir(), &scratch) {
         Ok(built) => {
             for (artefact, bytes) in built {
-                println!("provider/artefacts/{} ({} bytes)", artefact.file_name(), bytes.len());
+                println!(
+                    "provider/artefacts/{} ({} bytes)",
+                    artefact.file_name(),
+                    bytes.len()
+                );
             }
             ExitCode::SUCCESS
         }

@@ -102,7 +102,10 @@ fn bridges_are_lean_adapter_modules() {
         }
     }
     // A half is a component, not a core module.
-    assert!(msgbridge_adapters_build::bridge_shape(msgbridge_adapters::WASI_ON_WASMCLOUD_SENDER).is_err());
+    assert!(
+        msgbridge_adapters_build::bridge_shape(msgbridge_adapters::WASI_ON_WASMCLOUD_SENDER)
+            .is_err()
+    );
     // A core module with a memory and a data segment.
     let with_data = b"\0asm\x01\0\0\0\x05\x03\x01\x00\x01\x0b\x07\x01\x00\x41\x00\x0b\x01\x2a";
     let err = msgbridge_adapters_build::bridge_shape(with_data).unwrap_err();

@@ -1,0 +1,664 @@
+//! `msgbridge run` as a user runs it: a wash project as it is (with `--adapt`, and the
+//! refusal without it), `request` and `publish` through the control socket and over NATS,
+//! SIGTERM draining, bad inputs, and a host that stays responsive and bounded while
+//! handlers spin forever or try to fill a GiB each.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use msgbridge_test_artifacts as artifacts;
+use msgbridge_test_support::reliability::documented;
+use msgbridge_test_support::NatsServer;
+
+/// A `msgbridge run` in the background, its log collected line by line.
+struct Running {
+    child: Child,
+    log: Arc<Mutex<Vec<String>>>,
+    ready: String,
+}
+
+impl Running {
+    /// Starts `msgbridge ARGS` in `dir` and waits for its readiness line.
+    fn start(dir: &Path, args: &[&str]) -> Running {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_msgbridge"))
+            .args(args)
+            .current_dir(dir)
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("msgbridge runs");
+        let stderr = child.stderr.take().expect("stderr");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let lines = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if line.starts_with("msgbridge: ready: ") {
+                    let _ = ready_tx.send(line.clone());
+                }
+                lines.lock().unwrap().push(line);
+            }
+        });
+        let ready = match ready_rx.recv_timeout(Duration::from_secs(120)) {
+            Ok(line) => line,
+            Err(_) => {
+                let _ = child.kill();
+                let status = child.wait();
+                panic!(
+                    "msgbridge {args:?} never got ready ({status:?}):\n{}",
+                    log.lock().unwrap().join("\n")
+                );
+            }
+        };
+        Running { child, log, ready }
+    }
+
+    /// The HTTP address the readiness line names.
+    fn http(&self) -> SocketAddr {
+        let rest = self
+            .ready
+            .split("HTTP on http://")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no HTTP address in {:?}", self.ready));
+        let addr = rest.split([' ', ';']).next().unwrap();
+        addr.parse().expect("an address")
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().join("\n")
+    }
+
+    /// Sends SIGTERM and waits (up to `bound`) for the exit.
+    fn terminate(mut self, bound: Duration) -> (std::process::ExitStatus, String) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+        let deadline = Instant::now() + bound;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                // Let the reader thread take the last lines.
+                std::thread::sleep(Duration::from_millis(100));
+                return (status, self.log());
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("no exit within {bound:?} of SIGTERM:\n{}", self.log());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Peak resident memory of the host process (`VmHWM`), in bytes.
+    fn peak_rss(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("/proc status");
+        let line = status
+            .lines()
+            .find(|l| l.starts_with("VmHWM:"))
+            .expect("VmHWM");
+        let kib: u64 = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|n| n.parse().ok())
+            .expect("a number");
+        kib * 1024
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `msgbridge ARGS` to completion.
+fn msgbridge(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_msgbridge"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .output()
+        .expect("msgbridge runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A minimal HTTP/1.1 exchange: returns the status code and body.
+fn http(addr: SocketAddr, request: &[u8]) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    stream.write_all(request).expect("write");
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let response = text(&response);
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP response: {response:?}"));
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let chunked = head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked");
+    (
+        status,
+        if chunked {
+            dechunk(body)
+        } else {
+            body.to_string()
+        },
+    )
+}
+
+/// The body of a chunked HTTP/1.1 response.
+fn dechunk(mut rest: &str) -> String {
+    let mut body = String::new();
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let size = usize::from_str_radix(size.trim(), 16).expect("a chunk size");
+        if size == 0 {
+            break;
+        }
+        body.push_str(&after[..size]);
+        rest = &after[size + 2..];
+    }
+    body
+}
+
+fn post_task(addr: SocketAddr, body: &str) -> (u16, String) {
+    http(
+        addr,
+        format!(
+            "POST /task HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .as_bytes(),
+    )
+}
+
+/// A wash project in a temporary directory: the http-api example as the project's own
+/// component, the leet worker (wasmcloud world) and the reverse worker (wasi world) as
+/// `dev.components`, with their config, as a wasmCloud template lays it out.
+fn wash_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for sub in [".wash", "build", "workers"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+    }
+    std::fs::copy(
+        msgbridge_examples::HTTP_API_PATH,
+        root.join("build/http_api.wasm"),
+    )
+    .unwrap();
+    std::fs::copy(
+        msgbridge_examples::LEET_WORKER_PATH,
+        root.join("workers/leet.wasm"),
+    )
+    .unwrap();
+    std::fs::copy(
+        msgbridge_examples::REVERSE_WORKER_PATH,
+        root.join("workers/reverse.wasm"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join(".wash/config.yaml"),
+        "build:\n  command: cargo build --target wasm32-wasip2 --release\n  component_path: build/http_api.wasm\n\
+         dev:\n  address: 127.0.0.1:0\n  components:\n\
+         \x20   - name: task-leet\n      file: workers/leet.wasm\n      config:\n        subscriptions: tasks.leet\n        leet.mode: upper\n\
+         \x20   - name: task-reverse\n      file: workers/reverse.wasm\n      config:\n        subscriptions: tasks.reverse\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn a_wash_project_runs_as_it_is_with_adapt() {
+    let project = wash_project();
+    let host = Running::start(
+        project.path(),
+        &[
+            "run",
+            "--wash-config",
+            ".wash/config.yaml",
+            "--worlds",
+            "wasi",
+            "--adapt",
+            "--no-control",
+        ],
+    );
+    assert!(
+        host.ready.contains("serving wasi:messaging@0.2.0-draft")
+            && host.ready.contains("task-leet [tasks.leet]")
+            && host.ready.contains("task-reverse [tasks.reverse]")
+            && host.ready.contains("(http_api)"),
+        "{}",
+        host.ready
+    );
+    let addr = host.http();
+    assert_eq!(
+        post_task(addr, r#"{"worker":"leet","payload":"Hello World"}"#),
+        (200, "H3110 W0R1D".to_string())
+    );
+    assert_eq!(
+        post_task(addr, r#"{"worker":"reverse","payload":"Hello World"}"#),
+        (200, "dlroW olleH".to_string())
+    );
+    // A malformed HTTP request gets an error status; the host keeps serving.
+    let (status, _) = http(
+        addr,
+        b"BREW /task HTTP/1.1\r\nHost: x\r\nContent-Length: -3\r\n\r\n",
+    );
+    assert!((400..500).contains(&status), "status {status}");
+    let (status, body) = post_task(addr, "not json");
+    assert_eq!(status, 400, "{body}");
+    documented(
+        "malformed HTTP requests to the served component (bad method and length, a body that is not the JSON it expects)",
+        "a 4xx answer; the host goes on serving",
+        "nothing",
+    );
+    assert_eq!(
+        post_task(addr, r#"{"worker":"leet","payload":"tea"}"#),
+        (200, "734".to_string())
+    );
+    let log = host.log();
+    // The wasmcloud-world components were adapted on load, and the log says how.
+    for component in ["task-leet", "http_api"] {
+        assert!(
+            log.lines()
+                .any(|l| l.contains("adapted for a wasi host: spliced form")
+                    && l.contains(component)),
+            "{component} not adapted:\n{log}"
+        );
+    }
+    assert!(
+        !log.lines()
+            .any(|l| l.contains("adapted") && l.contains("task-reverse")),
+        "the wasi worker runs as it is:\n{log}"
+    );
+    let (status, log) = host.terminate(Duration::from_secs(20));
+    assert!(status.success(), "{log}");
+    assert!(log.contains("stopped: every delivery finished"), "{log}");
+}
+
+#[test]
+fn without_adapt_a_single_world_host_refuses_with_both_fixes() {
+    let project = wash_project();
+    let out = msgbridge(project.path(), &["run", "--worlds", "wasi", "--no-control"]);
+    assert!(!out.status.success());
+    let message = text(&out.stderr);
+    assert!(
+        message.contains("error: component \"http_api\"")
+            && message
+                .contains("which this host does not serve (serving: wasi:messaging@0.2.0-draft)"),
+        "{message}"
+    );
+    assert!(
+        message.contains("`msgbridge compose build/http_api.wasm --target wasi -o OUT.wasm`"),
+        "{message}"
+    );
+    assert!(message.contains("`--adapt`"), "{message}");
+}
+
+#[test]
+fn request_and_publish_reach_a_running_host_through_its_control_socket() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("control.sock");
+    let socket = socket.to_str().unwrap();
+    let host = Running::start(
+        dir.path(),
+        &[
+            "run",
+            artifacts::WASI_PROBE_PATH,
+            "--worlds",
+            "wasmcloud",
+            "--adapt",
+            "-s",
+            "probe.>",
+            "--control",
+            socket,
+        ],
+    );
+    assert!(
+        host.ready.contains(&format!("control socket {socket}")),
+        "{}",
+        host.ready
+    );
+    let reply = msgbridge(
+        dir.path(),
+        &["request", "probe.echo", "echo\nhello", "--control", socket],
+    );
+    assert!(reply.status.success(), "{}", text(&reply.stderr));
+    assert_eq!(text(&reply.stdout), "hello");
+    // publish: delivered without a reply subject, so nothing comes back.
+    let publish = msgbridge(
+        dir.path(),
+        &[
+            "publish",
+            "probe.fire",
+            "publish probe.none\nx",
+            "--control",
+            socket,
+        ],
+    );
+    assert!(publish.status.success(), "{}", text(&publish.stderr));
+    assert!(publish.stdout.is_empty());
+    // A subject nobody answers: a clear error and a non-zero exit.
+    let none = msgbridge(
+        dir.path(),
+        &[
+            "request",
+            "nobody.here",
+            "x",
+            "--control",
+            socket,
+            "--timeout-ms",
+            "300",
+        ],
+    );
+    assert!(!none.status.success());
+    assert!(
+        text(&none.stderr).contains("request on nobody.here failed"),
+        "{}",
+        text(&none.stderr)
+    );
+    drop(host);
+    // No host: the error says how to start one.
+    let gone = msgbridge(
+        dir.path(),
+        &["request", "probe.echo", "echo", "--control", socket],
+    );
+    assert!(!gone.status.success());
+    assert!(
+        text(&gone.stderr).contains("start one with `msgbridge run`"),
+        "{}",
+        text(&gone.stderr)
+    );
+}
+
+#[test]
+fn sigterm_drains_the_deliveries_in_flight_within_the_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("control.sock");
+    let socket = socket.to_str().unwrap();
+    // A delivery that spins until its 1.5 s deadline ends it: the drain waits for it.
+    let host = Running::start(
+        dir.path(),
+        &[
+            "run",
+            artifacts::WASMCLOUD_PROBE_PATH,
+            "-s",
+            "probe.>",
+            "--deadline-ms",
+            "1500",
+            "--control",
+            socket,
+        ],
+    );
+    let publish = msgbridge(
+        dir.path(),
+        &["publish", "probe.spin", "spin", "--control", socket],
+    );
+    assert!(publish.status.success(), "{}", text(&publish.stderr));
+    std::thread::sleep(Duration::from_millis(300));
+    let started = Instant::now();
+    let (status, log) = host.terminate(Duration::from_secs(20));
+    assert!(status.success(), "{log}");
+    assert!(
+        log.contains("stopping: draining the deliveries in flight"),
+        "{log}"
+    );
+    assert!(log.contains("in_flight=1"), "{log}");
+    assert!(log.contains("stopped: every delivery finished"), "{log}");
+    assert!(
+        log.contains("deadline"),
+        "the spinning delivery hit its deadline: {log}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+
+    // A delivery that outlives the drain bound: the host stops anyway, saying so.
+    let host = Running::start(
+        dir.path(),
+        &[
+            "run",
+            artifacts::WASMCLOUD_PROBE_PATH,
+            "-s",
+            "probe.>",
+            "--deadline-ms",
+            "60000",
+            "--drain-timeout-ms",
+            "500",
+            "--control",
+            socket,
+        ],
+    );
+    let publish = msgbridge(
+        dir.path(),
+        &["publish", "probe.spin", "spin", "--control", socket],
+    );
+    assert!(publish.status.success(), "{}", text(&publish.stderr));
+    std::thread::sleep(Duration::from_millis(300));
+    let started = Instant::now();
+    let (status, log) = host.terminate(Duration::from_secs(20));
+    assert!(status.success(), "{log}");
+    assert!(
+        log.contains("stopped: some deliveries were still running after the drain bound"),
+        "{log}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    documented(
+        "SIGTERM with deliveries in flight",
+        "the host stops taking messages and waits for the deliveries in flight (up to `--drain-timeout-ms`, 10 s by default), then exits 0; past the bound it says how many were still running",
+        "nothing that finished within the bound",
+    );
+}
+
+#[test]
+fn bad_inputs_get_errors_naming_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("bad.toml"), "[[component]\nname = 1\n").unwrap();
+    std::fs::write(
+        root.join("missing.toml"),
+        "[[component]]\nname = \"x\"\npath = \"nope.wasm\"\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("notwasm.wasm"), "hello").unwrap();
+    let probe = artifacts::WASMCLOUD_PROBE_PATH;
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["run", "--manifest", "bad.toml", "--no-control"],
+            "bad.toml",
+        ),
+        (
+            vec!["run", "--manifest", "missing.toml", "--no-control"],
+            "nope.wasm",
+        ),
+        (
+            vec!["run", "--manifest", "absent.toml", "--no-control"],
+            "absent.toml",
+        ),
+        (vec!["run", "notwasm.wasm", "--no-control"], "notwasm"),
+        (
+            vec!["run", probe, "-s", "a..b", "--no-control"],
+            "invalid subject \"a..b\": a subject is tokens",
+        ),
+        (
+            vec!["run", probe, "-s", "a.>.b", "--no-control"],
+            "`>` as its last token",
+        ),
+        (
+            vec!["run", probe, "--nats", "nats://127.0.0.1:1", "--no-control"],
+            "cannot connect to NATS at nats://127.0.0.1:1",
+        ),
+        (vec!["run", "--no-control"], "nothing to run"),
+        (
+            vec!["run", "--wash-config", "absent.yaml", "--no-control"],
+            "cannot read wash config absent.yaml",
+        ),
+    ];
+    for (args, needle) in cases {
+        let out = msgbridge(root, &args);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        let message = text(&out.stderr);
+        assert!(
+            message.contains(needle),
+            "{args:?}: `{needle}` not in {message}"
+        );
+    }
+    // Argument errors are usage errors (exit 2) naming the argument.
+    let out = msgbridge(root, &["run", probe, "--config", "novalue"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("expected KEY=VALUE, got \"novalue\""),
+        "{}",
+        text(&out.stderr)
+    );
+    documented(
+        "bad input to `msgbridge run`: unparsable or missing manifest, a file that is not a component, invalid subscription patterns, an unreachable NATS URL, a missing wash config, `--config` without `=`",
+        "exit status 1 (2 for a malformed argument) with an error naming the file, pattern, URL or argument and what to do",
+        "nothing: no host starts",
+    );
+}
+
+#[test]
+fn spinning_and_greedy_handlers_leave_the_host_responsive_and_bounded() {
+    let nats = NatsServer::start();
+    let url = nats.url();
+    let dir = tempfile::tempdir().unwrap();
+    let host = Running::start(
+        dir.path(),
+        &[
+            "run",
+            artifacts::WASMCLOUD_PROBE_PATH,
+            "--worlds",
+            "wasmcloud",
+            "--nats",
+            &url,
+            "-s",
+            "work.>",
+            "--no-control",
+        ],
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let answered = runtime.block_on(async {
+        let client = async_nats::connect(&url)
+            .await
+            .expect("a plain NATS client");
+        for _ in 0..4 {
+            client.publish("work.spin", "spin".into()).await.unwrap();
+        }
+        for _ in 0..12 {
+            client
+                .publish("work.grow", "grow 1024".into())
+                .await
+                .unwrap();
+        }
+        client.flush().await.unwrap();
+        let sent = Instant::now();
+        let reply = tokio::time::timeout(
+            Duration::from_secs(10),
+            client.request("work.echo", "echo\nstill here".into()),
+        )
+        .await
+        .expect("an answer within 10 s")
+        .expect("a reply");
+        (reply.payload.to_vec(), sent.elapsed())
+    });
+    assert_eq!(answered.0, b"still here");
+    let peak = host.peak_rss();
+    println!(
+        "answered after {:?}; host peak RSS {} MiB",
+        answered.1,
+        peak >> 20
+    );
+    assert!(peak < 3 << 30, "peak RSS {} MiB", peak >> 20);
+    let log = host.log();
+    assert!(
+        log.contains("work.grow") && log.to_lowercase().contains("memory"),
+        "the greedy deliveries are trapped and logged with their subject:\n{log}"
+    );
+    assert!(log.contains("memory limit reached"), "{log}");
+    documented(
+        "4 deliveries that spin forever and 12 that each try to fill 1 GiB, then a normal request, from a plain NATS client (`msgbridge run --worlds wasmcloud --nats`)",
+        "the normal request is answered well within 10 s; each greedy instance traps at the 128 MiB limit (logged with its subject); host peak RSS stays far under 3 GiB",
+        "nothing but the spinning and greedy deliveries themselves, each logged",
+    );
+}
+
+/// Waits up to 60 s for a log line containing `needle`.
+fn wait_for_log(host: &Running, needle: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !host.log().contains(needle) {
+        assert!(
+            Instant::now() < deadline,
+            "no `{needle}` in:\n{}",
+            host.log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn watch_reloads_a_changed_component_and_keeps_a_broken_change_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let worker = dir.path().join("worker.wasm");
+    std::fs::copy(artifacts::WASMCLOUD_PROBE_PATH, &worker).unwrap();
+    let socket = dir.path().join("control.sock");
+    let socket = socket.to_str().unwrap();
+    let host = Running::start(
+        dir.path(),
+        &[
+            "run",
+            "worker.wasm",
+            "-s",
+            "tasks.leet",
+            "--watch",
+            "--control",
+            socket,
+        ],
+    );
+    let request = |body: &str| {
+        let out = msgbridge(
+            dir.path(),
+            &["request", "tasks.leet", body, "--control", socket],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    assert_eq!(request("echo\nHello"), "Hello");
+
+    // A file that is not a component: logged, and the running version stays.
+    std::fs::write(&worker, b"not a component").unwrap();
+    wait_for_log(&host, "keeping the running version");
+    assert_eq!(request("echo\nstill"), "still");
+
+    // The leet worker in its place: reloaded, and it answers from then on.
+    std::fs::copy(msgbridge_examples::LEET_WORKER_PATH, &worker).unwrap();
+    wait_for_log(&host, "reloaded");
+    assert_eq!(request("Hello World"), "H3110 W0r1d");
+}
