@@ -15,8 +15,8 @@
 //! `fuzz/src/property.rs`), included here so that both runs check the same things. A failure
 //! names the seed, fixture and mutation, and writes the input to the temporary directory;
 //! `MSGBRIDGE_MUTATION_SEED=N cargo test -p msgbridge-compose --test mutations` reruns one
-//! seed. Minimised inputs the long fuzz run found would be kept in
-//! `compose/tests/mutations/` and are checked by [`regression_inputs_are_refused_cleanly`].
+//! seed. Inputs the long fuzz run (`fuzz/README.md`) found crashing, minimised, are kept in
+//! `tests/mutations/` and checked by [`regression_inputs_are_refused_cleanly`].
 
 #[path = "../../fuzz/src/mutate.rs"]
 mod mutate;
@@ -255,18 +255,36 @@ fn mutated_fixtures_never_panic_hang_or_compose_invalid_output() {
     }
 }
 
-/// Inputs minimised from crashes or hangs of the long fuzz run, if any: each keeps the
-/// properties (see `fuzz/README.md` for what was found).
+/// Minimised inputs from the long fuzz run: file, how it was found, and what `inspect` must
+/// say about it.
+const REGRESSIONS: [(&str, &[u8], &str); 1] = [(
+    // A component importing `wasi:messaging/types@0.2.0-draft` whose instance type has a
+    // function named `wasi:cli/stdin@0.2.6`. It validates, and wit-parser 0.258's `decode`
+    // panicked on it (`unreachable!()`, decoding.rs:1229); `inspect` now refuses it first.
+    "interface-named-function.wasm",
+    include_bytes!("mutations/interface-named-function.wasm"),
+    "function `wasi:cli/stdin@0.2.6` (in `wasi:messaging/types@0.2.0-draft`) is named like \
+     an interface",
+)];
+
+/// Each regression input keeps the properties (no panic, no hang) and is refused with the
+/// error it should get.
 #[test]
 fn regression_inputs_are_refused_cleanly() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mutations");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return;
-    };
-    let inputs = entries.map(|e| {
-        let path = e.unwrap().path();
-        (path.display().to_string(), std::fs::read(&path).unwrap())
-    });
-    let (_, failures) = run(inputs);
+    let (outcomes, failures) = run(REGRESSIONS
+        .iter()
+        .map(|(name, bytes, _)| (name.to_string(), bytes.to_vec())));
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    for ((name, bytes, expected), (_, outcome)) in REGRESSIONS.iter().zip(&outcomes) {
+        assert_eq!(
+            *outcome,
+            Outcome::Held {
+                inspected: false,
+                composed: 0
+            },
+            "{name}"
+        );
+        let error = property::render(&msgbridge_compose::inspect(bytes).unwrap_err());
+        assert!(error.contains(expected), "{name}: {error}");
+    }
 }

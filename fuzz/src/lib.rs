@@ -50,6 +50,19 @@ pub fn seed_empty_corpus() {
     eprintln!("seeded {} with {} fixtures", dir.display(), FIXTURES.len());
 }
 
+/// Writes `data` to the file named by `MSGBRIDGE_FUZZ_LAST_INPUT`, when that is set, before
+/// the target runs it: an input that kills the process in a way libFuzzer cannot report
+/// (a stack overflow ends in a plain `Segmentation fault`, with no crash file) is then
+/// still on disk.
+pub fn note_input(data: &[u8]) {
+    static PATH: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    if let Some(path) =
+        PATH.get_or_init(|| std::env::var_os("MSGBRIDGE_FUZZ_LAST_INPUT").map(Into::into))
+    {
+        let _ = std::fs::write(path, data);
+    }
+}
+
 /// libFuzzer's custom mutator: mutates `data[..size]` in place into at most `max_size`
 /// bytes and returns the new size.
 ///
