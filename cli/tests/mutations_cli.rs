@@ -3,8 +3,8 @@
 //! mutant of a fixture `inspect` refuses is written to a file, and `msgbridge inspect` and
 //! `msgbridge compose` on it must exit non-zero with one `error:` line that names the file
 //! and says what the library says is wrong, print no report, not panic, and leave no output
-//! or temporary file behind. The input the long fuzz run found crashing wit-parser gets the
-//! same treatment.
+//! or temporary file behind. The inputs the long fuzz run found crashing msgbridge inside
+//! wit-parser and wac-graph get the same treatment.
 
 #[path = "../../fuzz/src/mutate.rs"]
 #[allow(dead_code)] // The fuzz harness uses the rest (stacking, splitting for its mutator).
@@ -120,35 +120,58 @@ fn every_kind_of_bad_input_gets_a_clear_error_and_no_output_file() {
     }
 }
 
-/// The input the long fuzz run found crashing `inspect` inside wit-parser (see
-/// `compose/tests/mutations.rs`), through the binary: a clear error, not a panic.
+/// The inputs the long fuzz run found crashing msgbridge inside its dependencies (see
+/// `compose/tests/mutations.rs`), through the binary: a clear error, not a panic or a
+/// segfault, and no output file.
 #[test]
-fn the_fuzz_found_wit_parser_panic_is_a_clear_error() {
-    let bytes = include_bytes!("../../compose/tests/mutations/interface-named-function.wasm");
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("guest.wasm");
-    std::fs::write(&input, bytes).unwrap();
-    let input_arg = input.to_str().unwrap();
-    let why = "the component's WIT cannot be decoded: function `wasi:cli/stdin@0.2.6` (in \
-               `wasi:messaging/types@0.2.0-draft`) is named like an interface, not like a \
-               function";
-    assert_refused(
-        "inspect",
-        &msgbridge(&["inspect", input_arg]),
-        &format!("error: cannot inspect {input_arg}: {why}"),
-    );
-    let out = dir.path().join("out.wasm");
-    assert_refused(
-        "compose",
-        &msgbridge(&[
-            "compose",
-            input_arg,
-            "--target",
-            "wasmcloud",
-            "-o",
-            out.to_str().unwrap(),
-        ]),
-        &format!("error: cannot compose {input_arg}: {why}"),
-    );
-    assert_eq!(files_in(dir.path()), ["guest.wasm"]);
+fn the_fuzz_found_crashes_are_clear_errors() {
+    let wit_parser_panic = "the component's WIT cannot be decoded: function \
+                            `wasi:cli/stdin@0.2.6` (in `wasi:messaging/types@0.2.0-draft`) \
+                            is named like an interface, not like a function";
+    let wac_stack_overflow = "wac-graph cannot encode the composition: its interfaces use one \
+                              another's types in a cycle: wasi:cli/stdin@0.2 -> \
+                              wasi:cli/stdin@0.2";
+    let cases: [(&str, &[u8], Option<&str>, &str); 2] = [
+        (
+            "interface-named-function",
+            include_bytes!("../../compose/tests/mutations/interface-named-function.wasm"),
+            Some(wit_parser_panic),
+            wit_parser_panic,
+        ),
+        (
+            "uses-cycle-through-merged-versions",
+            include_bytes!("../../compose/tests/mutations/uses-cycle-through-merged-versions.wasm"),
+            None,
+            wac_stack_overflow,
+        ),
+    ];
+    for (name, bytes, inspect_error, compose_error) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("guest.wasm");
+        std::fs::write(&input, bytes).unwrap();
+        let input_arg = input.to_str().unwrap();
+        let inspected = msgbridge(&["inspect", input_arg]);
+        match inspect_error {
+            Some(why) => assert_refused(
+                &format!("inspect, {name}"),
+                &inspected,
+                &format!("error: cannot inspect {input_arg}: {why}"),
+            ),
+            None => assert!(inspected.status.success(), "inspect, {name}"),
+        }
+        let out = dir.path().join("out.wasm");
+        assert_refused(
+            &format!("compose, {name}"),
+            &msgbridge(&[
+                "compose",
+                input_arg,
+                "--target",
+                "wasmcloud",
+                "-o",
+                out.to_str().unwrap(),
+            ]),
+            &format!("error: cannot compose {input_arg}: {compose_error}"),
+        );
+        assert_eq!(files_in(dir.path()), ["guest.wasm"], "{name}");
+    }
 }

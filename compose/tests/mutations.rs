@@ -255,17 +255,47 @@ fn mutated_fixtures_never_panic_hang_or_compose_invalid_output() {
     }
 }
 
-/// Minimised inputs from the long fuzz run: file, how it was found, and what `inspect` must
-/// say about it.
-const REGRESSIONS: [(&str, &[u8], &str); 1] = [(
+/// An input the long fuzz run found crashing, kept as a regression case.
+struct Regression {
+    /// The file in `tests/mutations/`.
+    file: &'static str,
+    bytes: &'static [u8],
+    /// Whether `inspect` accepts it.
+    inspected: bool,
+    /// `None`: `inspect` refuses it; `Some(target)`: `compose` for `target` refuses it.
+    refused_by: Option<World>,
+    /// What the refusal says.
+    error: &'static str,
+}
+
+/// Inputs from the long fuzz run (`fuzz/README.md`).
+const REGRESSIONS: [Regression; 2] = [
     // A component importing `wasi:messaging/types@0.2.0-draft` whose instance type has a
-    // function named `wasi:cli/stdin@0.2.6`. It validates, and wit-parser 0.258's `decode`
-    // panicked on it (`unreachable!()`, decoding.rs:1229); `inspect` now refuses it first.
-    "interface-named-function.wasm",
-    include_bytes!("mutations/interface-named-function.wasm"),
-    "function `wasi:cli/stdin@0.2.6` (in `wasi:messaging/types@0.2.0-draft`) is named like \
-     an interface",
-)];
+    // function named `wasi:cli/stdin@0.2.6` (minimised, 336 bytes). It validates, and
+    // wit-parser 0.258's `decode` panicked on it (`unreachable!()`, decoding.rs:1229);
+    // `inspect` now refuses it first.
+    Regression {
+        file: "interface-named-function.wasm",
+        bytes: include_bytes!("mutations/interface-named-function.wasm"),
+        inspected: false,
+        refused_by: None,
+        error: "function `wasi:cli/stdin@0.2.6` (in `wasi:messaging/types@0.2.0-draft`) is \
+                named like an interface",
+    },
+    // A wasi guest importing `wasi:cli/stdin@0.2.6`, which uses types of the
+    // `wasi:cli/stdin@0.2.12` it also imports (5,455 bytes, as found). wac-graph 0.12 merges
+    // the two semver-compatible interfaces into one that uses itself, and its encoder
+    // recursed until the stack overflowed (a segfault, no panic to catch); `compose` now
+    // refuses the cycle first.
+    Regression {
+        file: "uses-cycle-through-merged-versions.wasm",
+        bytes: include_bytes!("mutations/uses-cycle-through-merged-versions.wasm"),
+        inspected: true,
+        refused_by: Some(World::Wasmcloud),
+        error: "wac-graph cannot encode the composition: its interfaces use one another's \
+                types in a cycle: wasi:cli/stdin@0.2 -> wasi:cli/stdin@0.2",
+    },
+];
 
 /// Each regression input keeps the properties (no panic, no hang) and is refused with the
 /// error it should get.
@@ -273,18 +303,24 @@ const REGRESSIONS: [(&str, &[u8], &str); 1] = [(
 fn regression_inputs_are_refused_cleanly() {
     let (outcomes, failures) = run(REGRESSIONS
         .iter()
-        .map(|(name, bytes, _)| (name.to_string(), bytes.to_vec())));
+        .map(|r| (r.file.to_string(), r.bytes.to_vec())));
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    for ((name, bytes, expected), (_, outcome)) in REGRESSIONS.iter().zip(&outcomes) {
+    for (regression, (_, outcome)) in REGRESSIONS.iter().zip(&outcomes) {
+        let file = regression.file;
         assert_eq!(
             *outcome,
             Outcome::Held {
-                inspected: false,
+                inspected: regression.inspected,
                 composed: 0
             },
-            "{name}"
+            "{file}"
         );
-        let error = property::render(&msgbridge_compose::inspect(bytes).unwrap_err());
-        assert!(error.contains(expected), "{name}: {error}");
+        let error = match regression.refused_by {
+            None => property::render(&msgbridge_compose::inspect(regression.bytes).unwrap_err()),
+            Some(target) => {
+                property::render(&msgbridge_compose::compose(regression.bytes, target).unwrap_err())
+            }
+        };
+        assert!(error.contains(regression.error), "{file}: {error}");
     }
 }
