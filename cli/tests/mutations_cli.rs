@@ -65,12 +65,20 @@ fn refused_mutant(kind: Kind) -> (String, Vec<u8>, World) {
     panic!("no {kind:?} mutant in 200 seeds is refused");
 }
 
-/// Asserts `output` failed with exactly one `error:` line, equal to `expected`.
+/// Asserts `output` failed with exactly one `error:` line, equal to `expected`, and no
+/// panic message.
 fn assert_refused(what: &str, output: &Output, expected: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{what}: {stderr}");
+    assert_failed(what, output, expected);
+}
+
+/// Asserts `output` failed with exit code 1 and exactly one `error:` line, equal to
+/// `expected`.
+fn assert_failed(what: &str, output: &Output, expected: &str) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success(), "{what}: succeeded: {stderr}");
     assert_eq!(output.status.code(), Some(1), "{what}: {stderr}");
-    assert!(!stderr.contains("panicked"), "{what}: {stderr}");
     let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
     assert_eq!(errors, [expected], "{what}: {stderr}");
     assert!(output.stdout.is_empty(), "{what}: printed a report");
@@ -121,8 +129,9 @@ fn every_kind_of_bad_input_gets_a_clear_error_and_no_output_file() {
 }
 
 /// The inputs the long fuzz run found crashing msgbridge inside its dependencies (see
-/// `compose/tests/mutations.rs`), through the binary: a clear error, not a panic or a
-/// segfault, and no output file.
+/// `compose/tests/mutations.rs`), through the binary: a clear error and exit code 1, not a
+/// crash or a segfault, and no output file. For the wit-parser panic that `inspect` catches
+/// rather than prevents, the default panic hook still prints the panic's message first.
 #[test]
 fn the_fuzz_found_crashes_are_clear_errors() {
     let wit_parser_panic = "the component's WIT cannot be decoded: function \
@@ -131,28 +140,48 @@ fn the_fuzz_found_crashes_are_clear_errors() {
     let wac_stack_overflow = "wac-graph cannot encode the composition: its interfaces use one \
                               another's types in a cycle: wasi:cli/stdin@0.2 -> \
                               wasi:cli/stdin@0.2";
-    let cases: [(&str, &[u8], Option<&str>, &str); 2] = [
+    let wit_parser_unreachable = "the component's WIT cannot be decoded: wit-parser panicked \
+                                  on it (internal error: entered unreachable code), a \
+                                  wit-parser bug";
+    // Name, bytes, what `inspect` says (`None`: it accepts the input), what `compose` says,
+    // and whether the default panic hook prints a caught panic's message first.
+    type Case<'a> = (&'a str, &'a [u8], Option<&'a str>, &'a str, bool);
+    let cases: [Case; 3] = [
         (
             "interface-named-function",
             include_bytes!("../../compose/tests/mutations/interface-named-function.wasm"),
             Some(wit_parser_panic),
             wit_parser_panic,
+            false,
         ),
         (
             "uses-cycle-through-merged-versions",
             include_bytes!("../../compose/tests/mutations/uses-cycle-through-merged-versions.wasm"),
             None,
             wac_stack_overflow,
+            false,
+        ),
+        (
+            "type-owned-outside-an-interface",
+            include_bytes!("../../compose/tests/mutations/type-owned-outside-an-interface.wasm"),
+            Some(wit_parser_unreachable),
+            wit_parser_unreachable,
+            true,
         ),
     ];
-    for (name, bytes, inspect_error, compose_error) in cases {
+    for (name, bytes, inspect_error, compose_error, prints_panic) in cases {
+        let check = if prints_panic {
+            assert_failed
+        } else {
+            assert_refused
+        };
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("guest.wasm");
         std::fs::write(&input, bytes).unwrap();
         let input_arg = input.to_str().unwrap();
         let inspected = msgbridge(&["inspect", input_arg]);
         match inspect_error {
-            Some(why) => assert_refused(
+            Some(why) => check(
                 &format!("inspect, {name}"),
                 &inspected,
                 &format!("error: cannot inspect {input_arg}: {why}"),
@@ -160,7 +189,7 @@ fn the_fuzz_found_crashes_are_clear_errors() {
             None => assert!(inspected.status.success(), "inspect, {name}"),
         }
         let out = dir.path().join("out.wasm");
-        assert_refused(
+        check(
             &format!("compose, {name}"),
             &msgbridge(&[
                 "compose",

@@ -269,7 +269,7 @@ struct Regression {
 }
 
 /// Inputs from the long fuzz run (`fuzz/README.md`).
-const REGRESSIONS: [Regression; 2] = [
+const REGRESSIONS: [Regression; 3] = [
     // A component importing `wasi:messaging/types@0.2.0-draft` whose instance type has a
     // function named `wasi:cli/stdin@0.2.6` (minimised, 336 bytes). It validates, and
     // wit-parser 0.258's `decode` panicked on it (`unreachable!()`, decoding.rs:1229);
@@ -294,6 +294,18 @@ const REGRESSIONS: [Regression; 2] = [
         refused_by: Some(World::Wasmcloud),
         error: "wac-graph cannot encode the composition: its interfaces use one another's \
                 types in a cycle: wasi:cli/stdin@0.2 -> wasi:cli/stdin@0.2",
+    },
+    // A mutated http-api (3,900 bytes, minimised by `cargo fuzz tmin`) on which wit-parser
+    // 0.258's `decode` hits `unreachable!()` in `Resolve::type_interface_dep`
+    // (resolve/mod.rs:1598): an interface's type aliases a type that no interface owns.
+    // `inspect` now catches the panic and refuses the component.
+    Regression {
+        file: "type-owned-outside-an-interface.wasm",
+        bytes: include_bytes!("mutations/type-owned-outside-an-interface.wasm"),
+        inspected: false,
+        refused_by: None,
+        error: "the component's WIT cannot be decoded: wit-parser panicked on it (internal \
+                error: entered unreachable code), a wit-parser bug",
     },
 ];
 

@@ -6,7 +6,7 @@
 
 use libfuzzer_sys::{fuzz_crossover, fuzz_mutator, fuzz_target};
 
-fuzz_target!(init: msgbridge_fuzz::seed_empty_corpus(), |data: &[u8]| {
+fuzz_target!(init: msgbridge_fuzz::init(), |data: &[u8]| {
     msgbridge_fuzz::note_input(data);
     if let Err(broken) = msgbridge_fuzz::property::check_compose(data) {
         panic!("{broken}");

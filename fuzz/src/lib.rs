@@ -25,6 +25,21 @@ pub fn fixture_bytes() -> Vec<&'static [u8]> {
     FIXTURES.iter().map(|(_, bytes)| *bytes).collect()
 }
 
+/// The targets' `init`: [`seed_empty_corpus`], and a panic hook that prints a panic's
+/// location and message without aborting.
+///
+/// libfuzzer-sys's own hook aborts on every panic, even one msgbridge catches on purpose
+/// (`inspect` turns a panic inside wit-parser's `decode` into a refusal). With this hook a
+/// caught panic only prints a line, and a panic that escapes a target still reaches
+/// libfuzzer-sys's `catch_unwind`, which aborts, so libFuzzer reports it as a crash and
+/// writes the input as before; replay it with `RUST_BACKTRACE=1` for the stack.
+pub fn init() {
+    seed_empty_corpus();
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("panic: {info}");
+    }));
+}
+
 /// Writes every fixture into the corpus directory libFuzzer was given (its first argument
 /// that is a directory) when that directory is empty, so that `cargo fuzz run TARGET` on a
 /// fresh checkout starts from the real components. Runs as the targets' `init`, which
