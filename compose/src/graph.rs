@@ -70,13 +70,14 @@ fn merge_key(name: &str) -> String {
 }
 
 /// Refuses a composition whose interfaces, across all its packages and matched by name as
-/// wac-graph matches them ([`merge_key`]), use one another's types in a cycle, or in a chain deeper than
-/// [`MAX_USES_DEPTH`], or use an unnamed interface's types. wac-graph 0.12 encodes an
-/// interface's dependencies depth-first before marking it done (`import_deps`,
-/// encoding.rs:451), so such a cycle, which a (mutated) guest can bring and still
-/// validate, recurses until the stack overflows and the process dies; found by the compose
-/// fuzz target (`fuzz/README.md`) as a guest importing `wasi:cli/stdin@0.2.6` that uses
-/// types of its `wasi:cli/stdin@0.2.12`, which wac-graph merges into one interface.
+/// wac-graph matches them ([`merge_key`]), use one another's types in a cycle, or in a
+/// chain deeper than [`MAX_USES_DEPTH`], or use an unnamed interface's types. wac-graph
+/// 0.12 encodes an interface's dependencies depth-first before marking it done
+/// (`import_deps`, encoding.rs:451), so such a cycle, which a (mutated) guest can bring
+/// and still validate, recurses until the stack overflows and the process dies. The
+/// compose fuzz target found one (`fuzz/README.md`): a guest importing
+/// `wasi:cli/stdin@0.2.6` that uses types of the `wasi:cli/stdin@0.2.12` it also imports,
+/// which wac-graph merges into one interface.
 fn check_uses(graph: &CompositionGraph) -> Result<(), String> {
     let types = graph.types();
     let mut stack: Vec<InterfaceId> = Vec::new();
