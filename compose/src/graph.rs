@@ -1,8 +1,8 @@
 //! Wiring the guest and the halves with wac-graph, and checking the result.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use wac_graph::types::Package;
+use wac_graph::types::{InterfaceId, ItemKind, Package};
 use wac_graph::{CompositionGraph, EncodeOptions, NodeId, PackageId, Processor};
 
 use crate::error::{BoxError, ComposeError};
@@ -44,6 +44,112 @@ fn import_names(graph: &CompositionGraph, package: PackageId) -> Vec<String> {
         .cloned()
         .collect()
 }
+
+/// How deep a chain of interfaces using one another's types may be; real ones are a few
+/// deep (`wasi:http/types` uses `wasi:io/streams`, which uses `wasi:io/error`).
+const MAX_USES_DEPTH: usize = 100;
+
+/// The name under which wac-graph merges an interface with others: semver-compatible
+/// versions are one (`a:b/c@0.2.6` and `a:b/c@0.2.12` are both `a:b/c@0.2`; `@1.2.3` is
+/// `@1`); a pre-release or `0.0.x` version, or none, is kept whole.
+fn merge_key(name: &str) -> String {
+    let Some((path, version)) = name.rsplit_once('@') else {
+        return name.to_string();
+    };
+    let parts: Vec<&str> = version.split('.').collect();
+    match parts.as_slice() {
+        [major, minor, patch] if !patch.contains(['-', '+']) => match (*major, *minor) {
+            ("0", "0") => name.to_string(),
+            ("0", minor) => format!("{path}@0.{minor}"),
+            (major, _) => format!("{path}@{major}"),
+        },
+        _ => name.to_string(),
+    }
+}
+
+/// Refuses a composition whose interfaces, across all its packages and matched by name as
+/// wac-graph matches them ([`merge_key`]), use one another's types in a cycle, or in a
+/// chain deeper than [`MAX_USES_DEPTH`], or use an unnamed interface's types. wac-graph
+/// 0.12 encodes an interface's dependencies depth-first before marking it done
+/// (`import_deps`, encoding.rs:451), so such a cycle, which a (mutated) guest can bring
+/// and still validate, recurses until the stack overflows and the process dies. The
+/// compose fuzz target found one (`fuzz/README.md`): a guest importing
+/// `wasi:cli/stdin@0.2.6` that uses types of the `wasi:cli/stdin@0.2.12` it also imports,
+/// which wac-graph merges into one interface.
+fn check_uses(graph: &CompositionGraph) -> Result<(), String> {
+    let types = graph.types();
+    let mut stack: Vec<InterfaceId> = Vec::new();
+    for package in graph.packages() {
+        let world = &types[package.ty()];
+        stack.extend(world.uses.values().map(|u| u.interface));
+        stack.extend(
+            world
+                .imports
+                .values()
+                .chain(world.exports.values())
+                .filter_map(|kind| match kind {
+                    ItemKind::Instance(id) => Some(*id),
+                    _ => None,
+                }),
+        );
+    }
+    // Interface name -> names of the interfaces whose types it uses.
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut seen = HashSet::new();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let from = types[id]
+            .id
+            .as_deref()
+            .map_or_else(|| "(unnamed)".into(), merge_key);
+        for used in types[id].uses.values() {
+            let Some(to) = types[used.interface].id.as_deref().map(merge_key) else {
+                return Err(format!("{from} uses types of an unnamed interface"));
+            };
+            edges.entry(from.clone()).or_default().insert(to);
+            stack.push(used.interface);
+        }
+    }
+
+    fn visit<'a>(
+        edges: &'a BTreeMap<String, BTreeSet<String>>,
+        name: &'a str,
+        path: &mut Vec<&'a str>,
+        done: &mut BTreeSet<&'a str>,
+    ) -> Result<(), String> {
+        if done.contains(name) {
+            return Ok(());
+        }
+        if let Some(at) = path.iter().position(|p| *p == name) {
+            let mut cycle = path[at..].to_vec();
+            cycle.push(name);
+            return Err(format!(
+                "its interfaces use one another's types in a cycle: {}",
+                cycle.join(" -> ")
+            ));
+        }
+        if path.len() >= MAX_USES_DEPTH {
+            return Err(format!(
+                "its interfaces use one another's types more than {MAX_USES_DEPTH} deep"
+            ));
+        }
+        path.push(name);
+        for used in edges.get(name).into_iter().flatten() {
+            visit(edges, used, path, done)?;
+        }
+        path.pop();
+        done.insert(name);
+        Ok(())
+    }
+    let mut done = BTreeSet::new();
+    for name in edges.keys() {
+        visit(&edges, name, &mut Vec::new(), &mut done)?;
+    }
+    Ok(())
+}
+
 
 /// Wires import `to_name` of instance `to` to export `from_name` of instance `from` (the
 /// same interface, at semver-compatible versions); the roles name the two instances in
@@ -155,6 +261,7 @@ pub(crate) fn build(
         export(&mut graph, (guest_instance, "guest"), &name)?;
     }
 
+    check_uses(&graph).map_err(|e| graph_error("encode the composition")(e.into()))?;
     graph
         .encode(EncodeOptions {
             define_components: true,

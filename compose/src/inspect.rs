@@ -2,6 +2,9 @@
 
 use std::collections::BTreeSet;
 
+use wasmparser::component_types::ComponentEntityType;
+use wasmparser::names::{ComponentName, ComponentNameKind};
+use wasmparser::types::Types;
 use wasmparser::{ComponentExternalKind, Parser, Payload};
 use wit_parser::decoding::{decode, DecodedWasm};
 use wit_parser::{FunctionKind, InterfaceId, Resolve, WorldItem, WorldKey};
@@ -60,12 +63,12 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, InspectError> {
     if !Parser::is_component(bytes) {
         return Err(InspectError::UnknownLayer);
     }
-    validate(bytes)?;
-    let (resolve, world) =
-        match decode(bytes).map_err(|e| InspectError::Decode { source: e.into() })? {
-            DecodedWasm::Component(resolve, world) => (resolve, world),
-            DecodedWasm::WitPackage(..) => return Err(InspectError::WitPackage),
-        };
+    let types = validate(bytes)?;
+    check_function_names(bytes, &types)?;
+    let (resolve, world) = match decode_without_panicking(bytes)? {
+        DecodedWasm::Component(resolve, world) => (resolve, world),
+        DecodedWasm::WitPackage(..) => return Err(InspectError::WitPackage),
+    };
     let reference = msgbridge_wit::resolve()
         .map_err(|source| InspectError::EmbeddedWit { source })?
         .0;
@@ -124,6 +127,31 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, InspectError> {
     })
 }
 
+/// `wit_parser::decoding::decode`, with a panic turned into a refusal.
+///
+/// wit-parser 0.258 panics on some components the validator accepts: the fuzz harness
+/// found `unreachable!()` in `convert_function` (refused before decoding by
+/// [`check_function_names`]) and in `Resolve::type_interface_dep` (resolve/mod.rs:1598, for
+/// a type of an interface that aliases a type no interface owns; see `fuzz/README.md`).
+/// Rather than end the process on the next such input, a panic in `decode` refuses the
+/// component as WIT that cannot be decoded. The panic hook still runs, so the default hook
+/// prints the panic's message on stderr.
+fn decode_without_panicking(bytes: &[u8]) -> Result<DecodedWasm, InspectError> {
+    match std::panic::catch_unwind(|| decode(bytes)) {
+        Ok(decoded) => decoded.map_err(|e| InspectError::Decode { source: e.into() }),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".into());
+            Err(InspectError::Decode {
+                source: format!("wit-parser panicked on it ({message}), a wit-parser bug").into(),
+            })
+        }
+    }
+}
+
 /// The package (`ns:name`) and version of an interface.
 fn package_of(resolve: &Resolve, id: InterfaceId) -> Option<(String, Option<String>)> {
     let package = resolve.interfaces[id].package?;
@@ -170,11 +198,63 @@ fn adapted_by_msgbridge(bytes: &[u8]) -> Option<Adapted> {
 }
 
 /// Validates `bytes` as a component with every feature wasmparser knows.
-pub(crate) fn validate(bytes: &[u8]) -> Result<(), InspectError> {
+pub(crate) fn validate(bytes: &[u8]) -> Result<Types, InspectError> {
     wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
         .validate_all(bytes)
-        .map(drop)
         .map_err(|source| InspectError::Invalid { source })
+}
+
+/// Refuses a function named like an interface, a dependency, a URL or a hash (say a
+/// function `wasi:cli/stdin@0.2.6`) among the component's imports and exports or the
+/// functions of the instances it imports or exports. The validator accepts such names, but
+/// wit-parser 0.258's `decode` panics on them (`unreachable!()` in `convert_function`,
+/// `decoding.rs:1229`), which the fuzz harness found (`fuzz/README.md`); refused here, they
+/// get an error like any other WIT that cannot be decoded.
+fn check_function_names(bytes: &[u8], types: &Types) -> Result<(), InspectError> {
+    let names = top_level_externs(bytes)?;
+    let items = names
+        .imports
+        .iter()
+        .filter_map(|name| Some((name, types.component_item_for_import(name)?)))
+        .chain(
+            names
+                .exports
+                .iter()
+                .filter_map(|name| Some((name, types.component_item_for_export(name)?))),
+        );
+    for (extern_name, item) in items {
+        let functions: Vec<&str> = match item.ty {
+            ComponentEntityType::Func(_) => vec![extern_name.as_str()],
+            ComponentEntityType::Instance(id) => types[id]
+                .exports
+                .iter()
+                .filter(|(_, item)| matches!(item.ty, ComponentEntityType::Func(_)))
+                .map(|(name, _)| name.as_str())
+                .collect(),
+            _ => Vec::new(),
+        };
+        for function in functions {
+            let plain = ComponentName::new(function, 0).is_ok_and(|name| {
+                matches!(
+                    name.kind(),
+                    ComponentNameKind::Label(_)
+                        | ComponentNameKind::Constructor(_)
+                        | ComponentNameKind::Method(_)
+                        | ComponentNameKind::Static(_)
+                )
+            });
+            if !plain {
+                return Err(InspectError::Decode {
+                    source: format!(
+                        "function `{function}` (in `{extern_name}`) is named like an \
+                         interface, not like a function"
+                    )
+                    .into(),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The world whose package (at any version) the interface belongs to.
@@ -331,6 +411,19 @@ pub struct TopLevelNames {
 
 /// Lists a component's top-level imports and instance exports.
 pub fn top_level_names(bytes: &[u8]) -> Result<TopLevelNames, InspectError> {
+    top_level(bytes, |kind| kind == ComponentExternalKind::Instance)
+}
+
+/// Lists a component's top-level imports and exports of every kind.
+fn top_level_externs(bytes: &[u8]) -> Result<TopLevelNames, InspectError> {
+    top_level(bytes, |_| true)
+}
+
+/// Lists a component's top-level imports and the exports whose kind `keep` accepts.
+fn top_level(
+    bytes: &[u8],
+    keep: impl Fn(ComponentExternalKind) -> bool,
+) -> Result<TopLevelNames, InspectError> {
     let mut names = TopLevelNames::default();
     let mut depth = 0usize;
     for payload in Parser::new(0).parse_all(bytes) {
@@ -346,7 +439,7 @@ pub fn top_level_names(bytes: &[u8]) -> Result<TopLevelNames, InspectError> {
             Payload::ComponentExportSection(section) if depth == 0 => {
                 for export in section {
                     let export = export.map_err(|source| InspectError::Invalid { source })?;
-                    if export.kind == ComponentExternalKind::Instance {
+                    if keep(export.kind) {
                         names.exports.insert(export.name.name.to_string());
                     }
                 }
