@@ -150,7 +150,6 @@ fn check_uses(graph: &CompositionGraph) -> Result<(), String> {
     Ok(())
 }
 
-
 /// Wires import `to_name` of instance `to` to export `from_name` of instance `from` (the
 /// same interface, at semver-compatible versions); the roles name the two instances in
 /// errors.
