@@ -126,6 +126,11 @@ fn every_kind_of_bad_input_gets_a_clear_error_and_no_output_file() {
         );
         assert_eq!(files_in(dir.path()), ["guest.wasm"], "{label}: files left");
     }
+    msgbridge_test_support::reliability::documented(
+        "mutated real components (bit flips, truncations, spliced and reordered sections, huge LEB128 lengths, edited names; every kind of mutation, and the three inputs the fuzzer found) given to `msgbridge inspect` and `msgbridge compose -o`",
+        "exit status 1 and one `error:` line naming the file and the reason; no crash (a wit-parser panic on one of the found inputs is caught, its message printed before the error), no output or temporary file",
+        "nothing",
+    );
 }
 
 /// The inputs the long fuzz run found crashing msgbridge inside its dependencies (see

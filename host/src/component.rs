@@ -106,7 +106,7 @@ impl Loaded {
             self.name.clone(),
             self.config.clone(),
             broker,
-            self.limits.store_limits(),
+            &self.limits,
             self.keyvalue.clone(),
         );
         let mut store = Store::new(&self.engine, state);

@@ -28,6 +28,8 @@ pub(crate) struct HostState {
 /// A store's [`StoreLimits`], recording the largest linear memory its instances have had.
 pub(crate) struct Limiter {
     limits: StoreLimits,
+    /// The most bytes one linear memory may have (the component's `max_memory_mib`).
+    max_memory: usize,
     /// The size of the largest linear memory so far, in bytes.
     pub(crate) largest_memory: usize,
 }
@@ -39,17 +41,17 @@ impl ResourceLimiter for Limiter {
         desired: usize,
         maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        let allowed = self.limits.memory_growing(current, desired, maximum)?;
-        if allowed {
-            self.largest_memory = self.largest_memory.max(desired);
-        } else if maximum.is_none_or(|max| desired <= max) {
+        if desired > self.max_memory && maximum.is_none_or(|max| desired <= max) {
             // Refused by the host's limit, not by the memory's own maximum: trap the
-            // instance with the reason, rather than let the guest's allocator fail in a
-            // way the log cannot explain.
+            // instance with the reason, rather than with wasmtime's bare "forcing trap".
             return Err(wasmtime::format_err!(
                 "memory limit reached: a linear memory may not grow from {current} to {desired} \
                  bytes on this host (raise the component's max_memory_mib to allow it)"
             ));
+        }
+        let allowed = self.limits.memory_growing(current, desired, maximum)?;
+        if allowed {
+            self.largest_memory = self.largest_memory.max(desired);
         }
         Ok(allowed)
     }
@@ -90,7 +92,7 @@ impl HostState {
         component: Arc<str>,
         config: Arc<WasiConfigVariables>,
         broker: Arc<dyn Broker>,
-        limits: StoreLimits,
+        limits: &crate::limits::Limits,
         keyvalue: Arc<crate::services::KeyValue>,
     ) -> Self {
         let wasi = WasiCtx::builder()
@@ -106,7 +108,8 @@ impl HostState {
             broker,
             component,
             limits: Limiter {
-                limits,
+                limits: limits.store_limits(),
+                max_memory: limits.max_memory,
                 largest_memory: 0,
             },
             keyvalue,
