@@ -161,15 +161,9 @@ impl Runs {
     }
 }
 
-/// Runs every measurement.
-pub async fn run(settings: &Settings) -> Result<Report> {
-    let allocation = if settings.pooling {
-        Allocation::default()
-    } else {
-        Allocation::OnDemand
-    };
-    let runtime = Runtime::with_allocation(allocation)?;
-    let scenarios = [
+/// The scenarios measured, in report order.
+fn scenarios(settings: &Settings) -> [Scenario; 7] {
+    [
         Scenario::Fresh { in_flight: 1 },
         Scenario::Fresh {
             in_flight: settings.concurrency,
@@ -179,7 +173,70 @@ pub async fn run(settings: &Settings) -> Result<Report> {
         Scenario::Publish(1024),
         Scenario::Publish(64 * 1024),
         Scenario::Handle,
-    ];
+    ]
+}
+
+fn runtime(settings: &Settings) -> Result<Runtime> {
+    let allocation = if settings.pooling {
+        Allocation::default()
+    } else {
+        Allocation::OnDemand
+    };
+    Ok(Runtime::with_allocation(allocation)?)
+}
+
+/// Runs one case alone, `GUEST/SCENARIO/FORM` (e.g. `wasi-probe/publish-64KiB/spliced`),
+/// for a profiler: `settings.rounds` rounds of `settings.requests / rounds` messages, and
+/// returns each round's messages per second. Nothing else runs in the process, so a
+/// profile of it is the profile of that case.
+pub async fn run_one(settings: &Settings, case: &str) -> Result<Vec<f64>> {
+    let mut parts = case.splitn(3, '/');
+    let (Some(guest), Some(scenario), Some(form)) = (parts.next(), parts.next(), parts.next())
+    else {
+        anyhow::bail!(
+            "`{case}` is not GUEST/SCENARIO/FORM (e.g. wasi-probe/publish-64KiB/spliced)"
+        );
+    };
+    let names = |list: Vec<String>| list.join(", ");
+    let guest = GUESTS.iter().find(|g| g.name == guest).with_context(|| {
+        format!(
+            "no guest `{guest}`; the guests are {}",
+            names(GUESTS.iter().map(|g| g.name.to_string()).collect())
+        )
+    })?;
+    let all = scenarios(settings);
+    let scenario = all
+        .iter()
+        .copied()
+        .find(|s| s.name() == scenario)
+        .with_context(|| {
+            format!(
+                "no scenario `{scenario}`; the scenarios are {}",
+                names(all.iter().map(|s| s.name()).collect())
+            )
+        })?;
+    let forms = prepare(guest)?;
+    let form = forms
+        .iter()
+        .find(|f| f.label == form)
+        .with_context(|| format!("no form `{form}`; the forms are native, spliced, portable"))?;
+    let runtime = runtime(settings)?;
+    let per_round = (settings.requests / settings.rounds).max(1);
+    let mut rates = Vec::with_capacity(settings.rounds);
+    for _ in 0..settings.rounds {
+        rates.push(
+            measure(&runtime, form, scenario, per_round, settings)
+                .await?
+                .0,
+        );
+    }
+    Ok(rates)
+}
+
+/// Runs every measurement.
+pub async fn run(settings: &Settings) -> Result<Report> {
+    let runtime = runtime(settings)?;
+    let scenarios = scenarios(settings);
     let per_round = (settings.requests / settings.rounds).max(1);
     let mut out = String::new();
     let mut ratios: Vec<(String, f64)> = Vec::new();

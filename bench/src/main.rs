@@ -3,11 +3,12 @@
 //!
 //! `cargo run --release -p msgbridge-bench -- --write docs/performance.md` writes the
 //! committed report; without `--write` the report goes to stdout. Either way the headline
-//! ratios are printed on stdout as `ratio NAME VALUE` lines, for scripts.
+//! ratios are printed on stdout as `ratio NAME VALUE` lines, for scripts. `--only
+//! GUEST/SCENARIO/FORM` runs one case alone, for a profiler (`perf record`).
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use msgbridge_bench::{run, Settings};
+use msgbridge_bench::{run, run_one, Settings};
 
 /// Measures what msgbridge's adapters cost.
 #[derive(Parser)]
@@ -32,6 +33,10 @@ struct Args {
     /// Write the report (Markdown) to this file instead of stdout.
     #[arg(long, value_name = "PATH")]
     write: Option<std::path::PathBuf>,
+    /// Run one case alone, for a profiler, and print its rate per round instead of the
+    /// report: GUEST/SCENARIO/FORM, e.g. `wasi-probe/publish-64KiB/spliced`.
+    #[arg(long, value_name = "GUEST/SCENARIO/FORM", conflicts_with = "write")]
+    only: Option<String>,
 }
 
 #[tokio::main]
@@ -45,6 +50,12 @@ async fn main() -> Result<()> {
         pooling: !args.no_pooling,
         command: std::env::args().collect::<Vec<_>>().join(" "),
     };
+    if let Some(case) = &args.only {
+        for rate in run_one(&settings, case).await? {
+            println!("{case}: {rate:.0} messages/s");
+        }
+        return Ok(());
+    }
     let report = run(&settings).await?;
     match &args.write {
         Some(path) => std::fs::write(path, &report.markdown)

@@ -48,3 +48,33 @@ async fn a_small_run_reports_every_table_and_ratio() {
         );
     }
 }
+
+/// `--only` runs one case alone (for a profiler) and names what exists when asked for
+/// what does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_case_runs_alone_and_a_wrong_name_lists_the_names() {
+    let settings = msgbridge_bench::Settings {
+        requests: 40,
+        rounds: 2,
+        concurrency: 4,
+        payload: 64,
+        pooling: true,
+        command: "cargo test -p msgbridge-bench".into(),
+    };
+    let rates = msgbridge_bench::run_one(&settings, "wasi-probe/publish-64KiB/spliced")
+        .await
+        .expect("the case runs");
+    assert_eq!(rates.len(), 2);
+    assert!(rates.iter().all(|r| r.is_finite() && *r > 0.0), "{rates:?}");
+    for (case, names) in [
+        ("wasi-probe/publish-64KiB", "GUEST/SCENARIO/FORM"),
+        ("nope/publish-64KiB/spliced", "wasmcloud-probe"),
+        ("wasi-probe/nope/spliced", "warm-request-reply"),
+        ("wasi-probe/warm-request-reply/nope", "portable"),
+    ] {
+        let error = msgbridge_bench::run_one(&settings, case)
+            .await
+            .expect_err("refused");
+        assert!(format!("{error:#}").contains(names), "{case}: {error:#}");
+    }
+}
