@@ -233,6 +233,22 @@ pub async fn run_one(settings: &Settings, case: &str) -> Result<Vec<f64>> {
     Ok(rates)
 }
 
+/// The report's last section: how to look inside one case.
+const PROFILING: &str = "
+## Profiling one case
+
+`--only GUEST/SCENARIO/FORM` runs one case alone and prints its rate per round, so that a
+profiler sees nothing else (build first with `cargo build --release -p msgbridge-bench`):
+
+```sh
+perf stat -e page-faults,task-clock target/release/msgbridge-bench --only wasi-probe/publish-64KiB/spliced --requests 8000 --rounds 1
+perf record -g target/release/msgbridge-bench --only wasi-probe/publish-64KiB/spliced --requests 8000 --rounds 1
+perf report --no-children --sort dso,sym
+```
+
+Compare the same case with `native` and `portable` as FORM.
+";
+
 /// Runs every measurement.
 pub async fn run(settings: &Settings) -> Result<Report> {
     let runtime = runtime(settings)?;
@@ -344,6 +360,7 @@ pub async fn run(settings: &Settings) -> Result<Report> {
     );
     out.push_str(&latency);
     out.push_str(&composition(settings)?);
+    out.push_str(PROFILING);
     let mut all = headline;
     all.extend(ratios);
     Ok(Report {
