@@ -49,26 +49,8 @@ fn import_names(graph: &CompositionGraph, package: PackageId) -> Vec<String> {
 /// deep (`wasi:http/types` uses `wasi:io/streams`, which uses `wasi:io/error`).
 const MAX_USES_DEPTH: usize = 100;
 
-/// The name under which wac-graph merges an interface with others: semver-compatible
-/// versions are one (`a:b/c@0.2.6` and `a:b/c@0.2.12` are both `a:b/c@0.2`; `@1.2.3` is
-/// `@1`); a pre-release or `0.0.x` version, or none, is kept whole.
-fn merge_key(name: &str) -> String {
-    let Some((path, version)) = name.rsplit_once('@') else {
-        return name.to_string();
-    };
-    let parts: Vec<&str> = version.split('.').collect();
-    match parts.as_slice() {
-        [major, minor, patch] if !patch.contains(['-', '+']) => match (*major, *minor) {
-            ("0", "0") => name.to_string(),
-            ("0", minor) => format!("{path}@0.{minor}"),
-            (major, _) => format!("{path}@{major}"),
-        },
-        _ => name.to_string(),
-    }
-}
-
 /// Refuses a composition whose interfaces, across all its packages and matched by name as
-/// wac-graph matches them ([`merge_key`]), use one another's types in a cycle, or in a
+/// wac-graph merges them ([`msgbridge_worlds::semver_key`]), use one another's types in a cycle, or in a
 /// chain deeper than [`MAX_USES_DEPTH`], or use an unnamed interface's types. wac-graph
 /// 0.12 encodes an interface's dependencies depth-first before marking it done
 /// (`import_deps`, encoding.rs:451), so such a cycle, which a (mutated) guest can bring
@@ -100,15 +82,22 @@ fn check_uses(graph: &CompositionGraph) -> Result<(), String> {
         if !seen.insert(id) {
             continue;
         }
-        let from = types[id]
-            .id
-            .as_deref()
-            .map_or_else(|| "(unnamed)".into(), merge_key);
+        let from = types[id].id.as_deref().map_or_else(
+            || "(unnamed)".into(),
+            |name| msgbridge_worlds::semver_key(name).to_string(),
+        );
         for used in types[id].uses.values() {
-            let Some(to) = types[used.interface].id.as_deref().map(merge_key) else {
+            let Some(to) = types[used.interface]
+                .id
+                .as_deref()
+                .map(msgbridge_worlds::semver_key)
+            else {
                 return Err(format!("{from} uses types of an unnamed interface"));
             };
-            edges.entry(from.clone()).or_default().insert(to);
+            edges
+                .entry(from.clone())
+                .or_default()
+                .insert(to.to_string());
             stack.push(used.interface);
         }
     }

@@ -178,6 +178,13 @@ pub fn versions_compatible(provided: &str, candidate: &str) -> bool {
     version::compatible(provided, candidate)
 }
 
+/// The name under which an interface's semver-compatible versions are one (`a:b/c@0.2.6`
+/// and `a:b/c@0.2.12` are both `a:b/c@0.2`), as wasmtime links them and wac-graph merges
+/// them; see [`versions_compatible`].
+pub fn semver_key(name: &str) -> &str {
+    version::key(name)
+}
+
 /// Splits `ns:pkg/iface@version` into (`ns:pkg`, `iface`, `version`).
 pub fn split_interface_name(name: &str) -> Option<(&str, &str, &str)> {
     let (path, version) = name.rsplit_once('@')?;

@@ -51,9 +51,30 @@ pub(crate) fn compatible(bridged: &str, candidate: &str) -> bool {
     }
 }
 
+/// The name under which the semver-compatible versions of an interface are one:
+/// `a:b/c@0.2.6` and `a:b/c@0.2.12` are both `a:b/c@0.2`, `a:b/c@1.2.3` is `a:b/c@1`; a
+/// pre-release or `0.0.x` version, or a name without a version, is its own key. Two names
+/// of one interface have the same key exactly when [`compatible`] links them.
+pub(crate) fn key(name: &str) -> &str {
+    let Some((path, text)) = name.rsplit_once('@') else {
+        return name;
+    };
+    // How many dot-separated parts of the version the key keeps.
+    let kept = match parse(text) {
+        Some(v) if !v.pre_release && v.major == 0 && v.minor != 0 => 2,
+        Some(v) if !v.pre_release && v.major != 0 => 1,
+        _ => return name,
+    };
+    let cut = text
+        .match_indices('.')
+        .nth(kept - 1)
+        .map_or(text.len(), |(at, _)| at);
+    &name[..path.len() + 1 + cut]
+}
+
 #[cfg(test)]
 mod tests {
-    use super::compatible;
+    use super::{compatible, key};
 
     #[test]
     fn compatibility_follows_wasmtime() {
@@ -70,5 +91,34 @@ mod tests {
         assert!(!compatible("0.2.0", "0.2"));
         assert!(!compatible("0.2.0", "0.2.x"));
         assert!(!compatible("0.2.0", "0.2.0-"));
+    }
+
+    #[test]
+    fn keys_group_exactly_the_compatible_versions() {
+        let names = [
+            "a:b/c@0.2.0",
+            "a:b/c@0.2.12",
+            "a:b/c@0.3.0",
+            "a:b/c@0.0.1",
+            "a:b/c@0.0.2",
+            "a:b/c@1.0.0",
+            "a:b/c@1.4.2",
+            "a:b/c@2.0.0",
+            "a:b/c@0.2.0-draft",
+            "a:b/c@0.2.0-rc.1",
+            "a:b/c",
+        ];
+        assert_eq!(key("a:b/c@0.2.12"), "a:b/c@0.2");
+        assert_eq!(key("a:b/c@1.4.2"), "a:b/c@1");
+        for x in names {
+            for y in names {
+                let (vx, vy) = (x.rsplit_once('@'), y.rsplit_once('@'));
+                let linked = match (vx, vy) {
+                    (Some((_, a)), Some((_, b))) => compatible(a, b),
+                    _ => x == y,
+                };
+                assert_eq!(key(x) == key(y), linked, "{x} and {y}");
+            }
+        }
     }
 }
