@@ -163,3 +163,32 @@ fn the_check_schema_table_lists_every_field_printed() {
         "documented but never printed: {unprinted:?}"
     );
 }
+
+/// The `adapters --list` output captured in docs/cli.md is what the command prints now
+/// (it changes whenever an adapter is rebuilt).
+#[test]
+fn the_captured_adapters_list_is_current() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/cli.md"))
+        .expect("docs/cli.md");
+    let captured: Vec<&str> = doc
+        .lines()
+        .skip_while(|l| *l != "$ msgbridge adapters --list")
+        .skip(1)
+        .take_while(|l| !l.starts_with('$') && !l.starts_with("```"))
+        .collect();
+    assert!(
+        !captured.is_empty(),
+        "docs/cli.md has no `$ msgbridge adapters --list` block"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_msgbridge"))
+        .args(["adapters", "--list"])
+        .output()
+        .expect("msgbridge runs");
+    assert!(out.status.success());
+    let printed = String::from_utf8(out.stdout).expect("UTF-8");
+    assert_eq!(
+        captured,
+        printed.lines().collect::<Vec<_>>(),
+        "docs/cli.md's `adapters --list` block is stale; paste the command's output"
+    );
+}
