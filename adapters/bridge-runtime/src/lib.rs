@@ -497,6 +497,31 @@ impl Pool {
         }
     }
 
+    /// Moves the block in use that starts at `p` into `buf`, which then holds its first
+    /// `len` bytes, and gives the block `buf`'s old allocation in exchange: a buffer the
+    /// host wrote through `cabi_*_realloc` becomes a [`Buf`] without a copy. Returns false,
+    /// changing nothing, when no block in use starts at `p` with room for `len` bytes.
+    pub fn swap_into(&mut self, p: *mut u8, len: u32, buf: &mut Buf) -> bool {
+        let mut i = 0;
+        while i < self.used {
+            // SAFETY: `i` is below the count of blocks in use.
+            let block = unsafe { &mut *self.block(i) };
+            if block.ptr == p && block.cap >= len {
+                // Both are `guest_realloc` allocations of align 8 (or null with capacity
+                // 0), so either side may grow or reuse the other's.
+                let (old_ptr, old_cap) = (buf.ptr, buf.cap);
+                buf.ptr = block.ptr;
+                buf.cap = block.cap;
+                buf.len = len;
+                block.ptr = old_ptr;
+                block.cap = old_cap;
+                return true;
+            }
+            i += 1;
+        }
+        false
+    }
+
     /// How many blocks are in use, to [`Pool::release`] back to.
     #[inline(always)]
     pub fn mark(&self) -> u32 {

@@ -227,7 +227,11 @@ pub extern "C" fn handle_message(
     unsafe {
         m.topic.set_raw(sp as usize as *const u8, sl);
         m.has_topic = 1;
-        m.data.set_raw(bp as usize as *const u8, bl);
+        // The body usually is the biggest argument: keep the host's copy rather than make
+        // another.
+        if !st.pool.swap_into(bp as usize as *mut u8, bl, &mut m.data) {
+            m.data.set_raw(bp as usize as *const u8, bl);
+        }
         if rd != 0 {
             m.reply_to.set_raw(rp as usize as *const u8, rl);
             m.has_reply_to = 1;
