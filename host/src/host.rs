@@ -151,14 +151,25 @@ impl Host {
         if lock(&self.components).contains_key(&name) {
             return Err(LoadError::Duplicate(name));
         }
-        let loaded = Loaded::prepare(
-            &spec,
+        let loaded = self.prepare(&spec).await?;
+        self.serve(spec, loaded).await
+    }
+
+    /// Compiles (or fetches from the runtime's cache) and links `spec`.
+    async fn prepare(&self, spec: &ComponentSpec) -> Result<Loaded, LoadError> {
+        Loaded::prepare(
+            spec,
             &self.runtime,
             &self.linker,
             self.hosted,
             self.keyvalue.clone(),
         )
-        .await?;
+        .await
+    }
+
+    /// Subscribes and serves the prepared `loaded` as `spec`'s component.
+    async fn serve(&self, spec: ComponentSpec, loaded: Loaded) -> Result<(), LoadError> {
+        let name = spec.name.clone();
         let subscriptions = spec.all_subscriptions();
         if loaded.handler.is_none() && !subscriptions.is_empty() {
             return Err(LoadError::SubscriptionsWithoutHandler(name));
@@ -228,16 +239,12 @@ impl Host {
     /// runs). `spec` is compiled and linked first: when that fails, the running version
     /// keeps running and the error is returned.
     pub async fn replace_component(&self, spec: ComponentSpec) -> Result<(), LoadError> {
-        Loaded::prepare(
-            &spec,
-            &self.runtime,
-            &self.linker,
-            self.hosted,
-            self.keyvalue.clone(),
-        )
-        .await?;
+        if spec.name.trim().is_empty() {
+            return Err(LoadError::EmptyName);
+        }
+        let loaded = self.prepare(&spec).await?;
         self.remove_component(&spec.name);
-        self.add_component(spec).await
+        self.serve(spec, loaded).await
     }
 
     /// Stops and unloads the component `name`: its subscriptions end (deliveries already
