@@ -39,16 +39,9 @@ fn msgbridge(args: &[&str]) -> Output {
         .expect("msgbridge runs")
 }
 
-/// An error and its sources joined by `: `, as the CLI prints them.
-fn render(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(e) = source {
-        text.push_str(": ");
-        text.push_str(&e.to_string());
-        source = e.source();
-    }
-    text
+/// An error and its sources joined by `: `, as the CLI prints them (through anyhow).
+fn render(error: impl std::error::Error + Send + Sync + 'static) -> String {
+    format!("{:#}", anyhow::Error::new(error))
 }
 
 /// The first mutant of `kind` (over seeds and fixtures) that `inspect` refuses: its label,
@@ -104,14 +97,14 @@ fn every_kind_of_bad_input_gets_a_clear_error_and_no_output_file() {
         let input_arg = input.to_str().unwrap();
         let out = dir.path().join("out.wasm");
 
-        let why = render(&msgbridge_compose::inspect(&bytes).unwrap_err());
+        let why = render(msgbridge_compose::inspect(&bytes).unwrap_err());
         assert_refused(
             &format!("inspect, {label}"),
             &msgbridge(&["inspect", input_arg]),
             &format!("error: cannot inspect {input_arg}: {why}"),
         );
 
-        let why = render(&msgbridge_compose::compose(&bytes, target).unwrap_err());
+        let why = render(msgbridge_compose::compose(&bytes, target).unwrap_err());
         assert_refused(
             &format!("compose, {label}"),
             &msgbridge(&[
