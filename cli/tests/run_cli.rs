@@ -391,33 +391,32 @@ fn request_and_publish_reach_a_running_host_through_its_control_socket() {
     );
 }
 
+/// Runs the wasmcloud probe with `flags`, sends it a delivery that spins, then SIGTERMs
+/// the host: its exit status, its log, and how long the stop took.
+fn spin_then_terminate(
+    dir: &Path,
+    socket: &str,
+    flags: &[&str],
+) -> (std::process::ExitStatus, String, Duration) {
+    let mut args = vec!["run", artifacts::WASMCLOUD_PROBE_PATH, "-s", "probe.>"];
+    args.extend_from_slice(flags);
+    args.extend_from_slice(&["--control", socket]);
+    let host = Running::start(dir, &args);
+    let publish = msgbridge(dir, &["publish", "probe.spin", "spin", "--control", socket]);
+    assert!(publish.status.success(), "{}", text(&publish.stderr));
+    std::thread::sleep(Duration::from_millis(300));
+    let started = Instant::now();
+    let (status, log) = host.terminate(Duration::from_secs(20));
+    (status, log, started.elapsed())
+}
+
 #[test]
 fn sigterm_drains_the_deliveries_in_flight_within_the_bound() {
     let dir = tempfile::tempdir().unwrap();
     let socket = dir.path().join("control.sock");
     let socket = socket.to_str().unwrap();
     // A delivery that spins until its 1.5 s deadline ends it: the drain waits for it.
-    let host = Running::start(
-        dir.path(),
-        &[
-            "run",
-            artifacts::WASMCLOUD_PROBE_PATH,
-            "-s",
-            "probe.>",
-            "--deadline-ms",
-            "1500",
-            "--control",
-            socket,
-        ],
-    );
-    let publish = msgbridge(
-        dir.path(),
-        &["publish", "probe.spin", "spin", "--control", socket],
-    );
-    assert!(publish.status.success(), "{}", text(&publish.stderr));
-    std::thread::sleep(Duration::from_millis(300));
-    let started = Instant::now();
-    let (status, log) = host.terminate(Duration::from_secs(20));
+    let (status, log, took) = spin_then_terminate(dir.path(), socket, &["--deadline-ms", "1500"]);
     assert!(status.success(), "{log}");
     assert!(
         log.contains("stopping: draining the deliveries in flight"),
@@ -429,42 +428,20 @@ fn sigterm_drains_the_deliveries_in_flight_within_the_bound() {
         log.contains("deadline"),
         "the spinning delivery hit its deadline: {log}"
     );
-    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(took < Duration::from_secs(10));
 
     // A delivery that outlives the drain bound: the host stops anyway, saying so.
-    let host = Running::start(
+    let (status, log, took) = spin_then_terminate(
         dir.path(),
-        &[
-            "run",
-            artifacts::WASMCLOUD_PROBE_PATH,
-            "-s",
-            "probe.>",
-            "--deadline-ms",
-            "60000",
-            "--drain-timeout-ms",
-            "500",
-            "--control",
-            socket,
-        ],
+        socket,
+        &["--deadline-ms", "60000", "--drain-timeout-ms", "500"],
     );
-    let publish = msgbridge(
-        dir.path(),
-        &["publish", "probe.spin", "spin", "--control", socket],
-    );
-    assert!(publish.status.success(), "{}", text(&publish.stderr));
-    std::thread::sleep(Duration::from_millis(300));
-    let started = Instant::now();
-    let (status, log) = host.terminate(Duration::from_secs(20));
     assert!(status.success(), "{log}");
     assert!(
         log.contains("stopped: some deliveries were still running after the drain bound"),
         "{log}"
     );
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(took < Duration::from_secs(10), "{took:?}");
     documented(
         "SIGTERM with deliveries in flight",
         "the host stops taking messages and waits for the deliveries in flight (up to `--drain-timeout-ms`, 10 s by default), then exits 0; past the bound it says how many were still running",
