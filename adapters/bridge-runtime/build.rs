@@ -18,7 +18,7 @@ fn run() -> Result<(), String> {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=../../crates/mapping/src");
     println!("cargo:rerun-if-changed=../../crates/worlds/src");
-    println!("cargo:rerun-if-changed=../../crates/bridge-build/src");
+    println!("cargo:rerun-if-changed=../bridge-build/src");
 
     let mut globals = intrinsics::common_globals();
     globals.extend(intrinsics::client_name_globals());

@@ -11,7 +11,7 @@ fn main() {
         rerun_if_changed(std::path::Path::new("build.rs"));
         build_components(
             &GuestWorkspace {
-                dir: "../../examples",
+                dir: "..",
                 members: &[
                     "http-api",
                     "leet-worker",

@@ -1,4 +1,4 @@
-//! `msgbridge-adapters-build [--check]`: rebuilds `provider/artefacts/` from `adapters/`
+//! `msgbridge-adapters-build [--check]`: rebuilds `adapters/provider/artefacts/` from `adapters/`
 //! (see the library docs); with `--check`, rebuilds into a temporary directory and exits
 //! non-zero naming every file that differs from the committed one.
 
@@ -18,12 +18,12 @@ fn main() -> ExitCode {
     if check {
         return match differences() {
             Ok(differ) if differ.is_empty() => {
-                println!("provider/artefacts is reproducible: every file matches a fresh build");
+                println!("adapters/provider/artefacts is reproducible: every file matches a fresh build");
                 ExitCode::SUCCESS
             }
             Ok(differ) => {
                 for file in differ {
-                    eprintln!("provider/artefacts/{file} differs from a fresh build");
+                    eprintln!("adapters/provider/artefacts/{file} differs from a fresh build");
                 }
                 eprintln!(
                     "regenerate with `cargo run -p msgbridge-adapters-build` and commit the result"
@@ -41,7 +41,7 @@ fn main() -> ExitCode {
         Ok(built) => {
             for (artefact, bytes) in built {
                 println!(
-                    "provider/artefacts/{} ({} bytes)",
+                    "adapters/provider/artefacts/{} ({} bytes)",
                     artefact.file_name(),
                     bytes.len()
                 );

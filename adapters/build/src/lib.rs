@@ -3,7 +3,7 @@
 //! profile of its workspace and flags that take the build's paths out of the output, each
 //! half is componentized with wit-component and given its package metadata, each bridge is
 //! checked for the shape a wit-component adapter must have, and the results (with a
-//! `MANIFEST` of their SHA-256) are what `msgbridge-adapters` ships in `provider/artefacts/`.
+//! `MANIFEST` of their SHA-256) are what `msgbridge-adapters` ships in `adapters/provider/artefacts/`.
 //!
 //! `cargo run -p msgbridge-adapters-build` rewrites the committed files;
 //! `cargo run -p msgbridge-adapters-build -- --check` (and this crate's test) rebuilds them
@@ -50,14 +50,14 @@ pub enum BuildError {
     },
 }
 
-/// The repository's root (this crate is `crates/adapters-build`).
+/// The repository's root (this crate is `adapters/build`).
 pub fn repository() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// Where the committed artefacts are.
 pub fn committed_dir() -> PathBuf {
-    repository().join("provider/artefacts")
+    repository().join("adapters/provider/artefacts")
 }
 
 /// The flags every adapter is built with: the workspace's release profile plus path
