@@ -1,20 +1,16 @@
 //! Bad component files through the `msgbridge` binary, one per kind of mutation the fuzz
-//! harness makes (`fuzz/src/mutate.rs`, included here): for each kind, the first seed whose
+//! harness makes (`msgbridge-fuzz-mutator`'s `mutate`): for each kind, the first seed whose
 //! mutant of a fixture `inspect` refuses is written to a file, and `msgbridge inspect` and
 //! `msgbridge compose` on it must exit non-zero with one `error:` line that names the file
 //! and says what the library says is wrong, print no report, not panic, and leave no output
 //! or temporary file behind. The inputs the long fuzz run found crashing msgbridge inside
 //! wit-parser and wac-graph get the same treatment.
 
-#[path = "../../fuzz/src/mutate.rs"]
-#[allow(dead_code)] // The fuzz harness uses the rest (stacking, splitting for its mutator).
-mod mutate;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
 use msgbridge_compose::World;
-use mutate::{mutate, Kind, Rng};
+use msgbridge_fuzz_mutator::mutate::{mutate, Kind, Rng};
 
 /// The fixtures the bad inputs start from: name, bytes, and the world to compose for.
 const FIXTURES: [(&str, &[u8], World); 3] = [

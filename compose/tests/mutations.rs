@@ -11,18 +11,12 @@
 //! - any `Ok` keeps its promise: an accepted input validates, a composition validates with
 //!   `WasmFeatures::all()` and speaks the target world.
 //!
-//! The mutations and properties are the fuzz harness's own files (`fuzz/src/mutate.rs`,
-//! `fuzz/src/property.rs`), included here so that both runs check the same things. A failure
+//! The mutations and properties are the fuzz harness's own (`msgbridge-fuzz-mutator`, in
+//! `fuzz/mutator`), so that both runs check the same things. A failure
 //! names the seed, fixture and mutation, and writes the input to the temporary directory;
 //! `MSGBRIDGE_MUTATION_SEED=N cargo test -p msgbridge-compose --test mutations` reruns one
 //! seed. Inputs the long fuzz run (`fuzz/README.md`) found crashing, minimised, are kept in
 //! `tests/mutations/` and checked by [`regression_inputs_are_refused_cleanly`].
-
-#[path = "../../fuzz/src/mutate.rs"]
-mod mutate;
-#[path = "../../fuzz/src/property.rs"]
-#[allow(dead_code)] // `check_compose` (both targets at once) is for the fuzz target.
-mod property;
 
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -30,7 +24,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use msgbridge_compose::World;
-use mutate::{mutate, mutate_stacked, Kind, Rng};
+use msgbridge_fuzz_mutator::mutate::{mutate, mutate_stacked, Kind, Rng};
+use msgbridge_fuzz_mutator::property;
 
 /// The real components the inputs start from.
 const FIXTURES: [(&str, &[u8]); 5] = [

@@ -1,12 +1,11 @@
 //! Support for msgbridge's `cargo fuzz` targets (`fuzz_targets/`): the fixtures the inputs
-//! start from, the structure-aware mutations ([`mutate`]), the properties checked for every
-//! input ([`property`]) and libFuzzer's custom mutator built from them ([`custom_mutate`]).
+//! start from and libFuzzer's custom mutator ([`custom_mutate`]) built from the
+//! structure-aware mutations ([`mutate`]); the targets check the properties of [`property`].
 //!
-//! [`mutate`] and [`property`] use nothing of libFuzzer, so the bounded run in the normal
-//! test command (`compose/tests/mutations.rs`) includes the same files.
+//! [`mutate`] and [`property`] use nothing of libFuzzer: they are the `msgbridge-fuzz-mutator`
+//! crate (`mutator/`), which the bounded runs in the normal test command use too.
 
-pub mod mutate;
-pub mod property;
+pub use msgbridge_fuzz_mutator::{mutate, property};
 
 use mutate::{mutate_stacked, split, Rng};
 

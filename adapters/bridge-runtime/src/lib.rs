@@ -12,8 +12,15 @@
 //! Code here must not panic (a panic path would pull in `core::fmt` and its data), so it
 //! reads memory with raw pointers and traps with `unreachable` where the canonical ABI
 //! would trap.
+//!
+//! It also builds for the host, where `native` stands in for the guest's allocator and the
+//! intrinsics object and [`trap`] panics, so that the unit tests below run natively:
+//! `cargo test --manifest-path adapters/Cargo.toml -p msgbridge-bridge-runtime`.
 
 #![no_std]
+
+#[cfg(not(target_arch = "wasm32"))]
+extern crate std;
 
 use core::ptr;
 
@@ -43,12 +50,19 @@ pub mod text {
     include!(concat!(env!("OUT_DIR"), "/texts.rs"));
 }
 
+#[cfg(target_arch = "wasm32")]
 mod intrinsics {
     include!(concat!(env!("OUT_DIR"), "/intrinsics.rs"));
 }
 
+#[cfg(not(target_arch = "wasm32"))]
+mod native;
+#[cfg(not(target_arch = "wasm32"))]
+use native::{guest_realloc, intrinsics};
+
 use text::Sink;
 
+#[cfg(target_arch = "wasm32")]
 #[link(wasm_import_module = "__main_module__")]
 unsafe extern "C" {
     /// The guest's allocator; wit-component renames the import to whatever realloc the
@@ -58,12 +72,19 @@ unsafe extern "C" {
 }
 
 /// Traps, as the canonical ABI does on misuse (a bad handle, a failed allocation).
+#[cfg(target_arch = "wasm32")]
 #[inline(always)]
 pub fn trap() -> ! {
     core::arch::wasm32::unreachable()
 }
 
-#[cfg(not(test))]
+/// Traps: natively, a panic, which a test can expect.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn trap() -> ! {
+    panic!("trap")
+}
+
+#[cfg(all(target_arch = "wasm32", not(test)))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     trap()
@@ -124,7 +145,7 @@ unsafe fn init_state<T>() -> *mut T {
         let size = core::mem::size_of::<T>() as u32;
         let p = guest_alloc(size, 8);
         ptr::write_bytes(p, 0, size as usize);
-        intrinsics::msgbridge_state_set(p as usize as i32);
+        intrinsics::msgbridge_state_set(p as usize as _);
         p as *mut T
     }
 }
@@ -594,3 +615,6 @@ pub unsafe fn bytes<'a>(p: u32, len: u32) -> &'a [u8] {
     let p = if p == 0 { 1 } else { p };
     unsafe { core::slice::from_raw_parts(p as usize as *const u8, len as usize) }
 }
+
+#[cfg(test)]
+mod tests;

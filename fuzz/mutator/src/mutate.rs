@@ -1,6 +1,6 @@
 //! Structure-aware mutations of WebAssembly binaries (components and core modules), shared
-//! by the `cargo fuzz` targets' custom mutator and the bounded run in the test command
-//! (`compose/tests/mutations.rs` includes this file with `#[path]`).
+//! by the `cargo fuzz` targets' custom mutator and the bounded runs in the test command
+//! (`compose/tests/mutations.rs`, `cli/tests/mutations_cli.rs`).
 //!
 //! Random byte flips in a real component almost always land in the code of its embedded
 //! core module, where they only exercise the validator. These mutations know the section

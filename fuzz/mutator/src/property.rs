@@ -1,5 +1,5 @@
 //! The properties every input must keep, shared by the `cargo fuzz` targets and the bounded
-//! run in the test command (`compose/tests/mutations.rs` includes this file with `#[path]`).
+//! run in the test command (`compose/tests/mutations.rs`).
 //!
 //! A panic inside `inspect`, `top_level_names` or `compose` propagates out of these
 //! functions (the fuzzer reports it as a crash, the bounded run catches it with
