@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use msgbridge_compose::{
-    compose_with, inspect, plan, spliceability, ComposeOptions, Form, Inspection, InterfaceUse,
+    compose_with, default_form, inspect, plan, ComposeOptions, Form, Inspection, InterfaceUse,
     World,
 };
 use serde::Serialize;
@@ -206,25 +206,23 @@ impl Report {
                 halves: Vec::new(),
                 refused: Some(e.to_string()),
             },
-            (None, Ok(plan)) => {
-                let because = spliceability(guest, &ComposeOptions::new(other))
-                    .err()
-                    .map(|e| match e.not_spliceable() {
-                        Some(reason) => reason.to_string(),
-                        None => format!("{:#}", anyhow::Error::new(e)),
-                    });
-                OtherHost {
+            // The same splice attempt compose makes, so the prediction is what it writes.
+            (None, Ok(plan)) => match default_form(guest, &ComposeOptions::new(other)) {
+                Ok((form, because)) => OtherHost {
                     world: other.name(),
-                    form: Some(if because.is_some() {
-                        Form::Portable.name()
-                    } else {
-                        Form::Spliced.name()
-                    }),
+                    form: Some(form.name()),
                     halves: plan.halves(),
-                    portable_because: because,
+                    portable_because: because.map(|reason| reason.to_string()),
                     refused: None,
-                }
-            }
+                },
+                Err(e) => OtherHost {
+                    world: other.name(),
+                    form: None,
+                    portable_because: None,
+                    halves: Vec::new(),
+                    refused: Some(format!("{:#}", anyhow::Error::new(e))),
+                },
+            },
         };
         Report {
             schema: "msgbridge.inspect/1",

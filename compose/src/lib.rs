@@ -157,34 +157,80 @@ pub fn compose(guest: &[u8], target: World) -> Result<Vec<u8>, ComposeError> {
 
 /// Adapts `guest` as `options` say: spliced ([`splice`]) or portable (the halves, wired
 /// with wac-graph), checks the result, and says which form it produced and why.
+///
+/// In the default form (`options.form` `None`) a guest the splice route cannot take gets
+/// the portable form with the reason ([`SpliceError::portable_reason`]) rather than an
+/// error; [`default_form`] tells which without composing.
 pub fn compose_with(guest: &[u8], options: &ComposeOptions) -> Result<Composed, ComposeError> {
     let inspection = inspect(guest)?;
     let plan = plan(&inspection, options.target)?;
-    if options.form != Some(Form::Portable) {
-        match splice::splice_inspected(guest, &inspection, &plan, options) {
-            Ok(bytes) => {
+    let portable_because = match options.form {
+        Some(Form::Portable) => None,
+        Some(Form::Spliced) => {
+            let bytes = splice::splice_inspected(guest, &inspection, &plan, options)?;
+            return Ok(Composed {
+                bytes,
+                form: Form::Spliced,
+                portable_because: None,
+            });
+        }
+        None => match attempt_splice(guest, &inspection, &plan, options)? {
+            Attempt::Spliced(bytes) => {
                 return Ok(Composed {
                     bytes,
                     form: Form::Spliced,
                     portable_because: None,
                 })
             }
-            Err(SpliceError::NotSpliceable(reason)) if options.form.is_none() => {
-                let bytes = portable(guest, &inspection, &plan, options)?;
-                return Ok(Composed {
-                    bytes,
-                    form: Form::Portable,
-                    portable_because: Some(reason),
-                });
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
+            Attempt::Portable(reason) => Some(reason),
+        },
+    };
     Ok(Composed {
         bytes: portable(guest, &inspection, &plan, options)?,
         form: Form::Portable,
-        portable_because: None,
+        portable_because,
     })
+}
+
+/// The form [`compose_with`] gives `guest` when `options.form` is `None`, and why it is the
+/// portable one: the same splice attempt, without composing the portable form. `inspect`'s
+/// prediction is this, so it always equals what compose writes. (The cheaper
+/// [`spliceability`] only checks the guest's shape.)
+pub fn default_form(
+    guest: &[u8],
+    options: &ComposeOptions,
+) -> Result<(Form, Option<NotSpliceable>), ComposeError> {
+    let inspection = inspect(guest)?;
+    let plan = plan(&inspection, options.target)?;
+    Ok(match attempt_splice(guest, &inspection, &plan, options)? {
+        Attempt::Spliced(_) => (Form::Spliced, None),
+        Attempt::Portable(reason) => (Form::Portable, Some(reason)),
+    })
+}
+
+/// The outcome of the default form's splice attempt.
+enum Attempt {
+    /// The spliced component.
+    Spliced(Vec<u8>),
+    /// The guest gets the portable form, for this reason.
+    Portable(NotSpliceable),
+}
+
+/// Splices `guest`, or says why it gets the portable form; an error only when the portable
+/// form cannot help either ([`SpliceError::portable_reason`]).
+fn attempt_splice(
+    guest: &[u8],
+    inspection: &Inspection,
+    plan: &Plan,
+    options: &ComposeOptions,
+) -> Result<Attempt, ComposeError> {
+    match splice::splice_inspected(guest, inspection, plan, options) {
+        Ok(bytes) => Ok(Attempt::Spliced(bytes)),
+        Err(e) => match e.portable_reason() {
+            Some(reason) => Ok(Attempt::Portable(reason)),
+            None => Err(e.into()),
+        },
+    }
 }
 
 /// The portable form: the halves `plan` names around `guest`, wired with wac-graph.

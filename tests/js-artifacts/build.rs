@@ -14,18 +14,45 @@ const JS_DIR: &str = "../components/js";
 /// What to run when the JavaScript toolchain is missing or stale.
 const INSTALL_HINT: &str = "run `npm ci --prefix tests/components/js` (needs node and npm)";
 
-/// A JavaScript component: its directory under [`JS_DIR`] (holding `probe.js` and `wit/`)
-/// and the world it targets.
+/// A JavaScript component: its name (of the output and the constant), the directory under
+/// [`JS_DIR`] holding its `probe.js`, the one holding its `wit/`, the world it targets, and
+/// whether every optional componentize-js feature is disabled (`--disable all`) or jco's
+/// defaults are kept (WASI stdio, clocks, random: the engine then carries wasmtime's preview1
+/// adapter, as the components of wasmCloud's templates do).
 struct JsComponent {
+    name: &'static str,
     dir: &'static str,
+    wit_dir: &'static str,
     world: &'static str,
+    disable_all: bool,
 }
 
 /// The JavaScript components.
-const COMPONENTS: &[JsComponent] = &[JsComponent {
-    dir: "wasmcloud-probe",
-    world: "wasmcloud-probe",
-}];
+const COMPONENTS: &[JsComponent] = &[
+    JsComponent {
+        name: "wasmcloud-probe",
+        dir: "wasmcloud-probe",
+        wit_dir: "wasmcloud-probe",
+        world: "wasmcloud-probe",
+        disable_all: true,
+    },
+    // The toolchain matrix (issue 20): jco's defaults, with the current componentize-js ...
+    JsComponent {
+        name: "wasmcloud-probe-wasi",
+        dir: "wasmcloud-probe",
+        wit_dir: "wasmcloud-probe",
+        world: "wasmcloud-probe",
+        disable_all: false,
+    },
+    // ... and with the componentize-js 0.19.3 fallback a `wasi:http` 0.2.6 import triggers.
+    JsComponent {
+        name: "wasmcloud-probe-wasi026",
+        dir: "wasmcloud-probe",
+        wit_dir: "wasmcloud-probe-wasi026",
+        world: "wasmcloud-probe",
+        disable_all: false,
+    },
+];
 
 fn main() {
     if let Err(e) = run() {
@@ -51,21 +78,44 @@ fn run() -> Result<(), String> {
     rerun_if_changed(&js.join("node_modules/.package-lock.json"));
     for component in COMPONENTS {
         rerun_if_changed(&js.join(component.dir).join("probe.js"));
-        rerun_if_changed(&js.join(component.dir).join("wit/world.wit"));
+        rerun_if_changed(&js.join(component.wit_dir).join("wit/world.wit"));
     }
+    rerun_if_changed(&js.join("wasmcloud-probe-wasi026/wit/deps"));
     // `wit/deps` of each component is a symlink to the repository's `wit/deps`.
     rerun_if_changed(Path::new("../../wit/deps"));
     rerun_if_changed(Path::new("build.rs"));
 
     let jco = check_installed(&js_dir)?;
-    for component in COMPONENTS {
-        let out = out_dir.join(format!("js-{}.wasm", component.dir));
-        componentize(&jco, &js_dir, component, &out)?;
-        let var = component.dir.replace('-', "_").to_uppercase();
-        println!(
-            "cargo:rustc-env=MSGBRIDGE_JS_ARTIFACT_{var}={}",
-            out.display()
-        );
+    // Each build is one node process, mostly single-threaded: run them side by side.
+    let results: Vec<Result<String, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = COMPONENTS
+            .iter()
+            .map(|component| {
+                let (jco, js_dir, out_dir) = (&jco, &js_dir, &out_dir);
+                scope.spawn(move || {
+                    let started = std::time::Instant::now();
+                    let out = out_dir.join(format!("js-{}.wasm", component.name));
+                    componentize(jco, js_dir, component, &out)?;
+                    let var = component.name.replace('-', "_").to_uppercase();
+                    Ok(format!(
+                        "cargo:rustc-env=MSGBRIDGE_JS_ARTIFACT_{var}={}\n\
+                         cargo:rustc-env=MSGBRIDGE_JS_BUILD_SECONDS_{var}={:.1}",
+                        out.display(),
+                        started.elapsed().as_secs_f64()
+                    ))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("a build thread panicked".into()))
+            })
+            .collect()
+    });
+    for result in results {
+        println!("{}", result?);
     }
     Ok(())
 }
@@ -93,9 +143,9 @@ fn check_installed(js_dir: &Path) -> Result<PathBuf, String> {
     }
 }
 
-/// Runs `jco componentize` for `component` into `out`, with every optional feature (WASI
-/// stdio, random, clocks, http, fetch-event) disabled, so that the component imports only
-/// its world.
+/// Runs `jco componentize` for `component` into `out`; with `disable_all`, every optional
+/// feature (WASI stdio, random, clocks, http, fetch-event) is disabled, so that the component
+/// imports only its world.
 fn componentize(
     jco: &Path,
     js_dir: &Path,
@@ -109,11 +159,12 @@ fn componentize(
         .arg("componentize")
         .arg(dir.join("probe.js"))
         .arg("--wit")
-        .arg(dir.join("wit"))
-        .args(["--world-name", component.world])
-        .args(["--disable", "all"])
-        .arg("--out")
-        .arg(out);
+        .arg(js_dir.join(component.wit_dir).join("wit"))
+        .args(["--world-name", component.world]);
+    if component.disable_all {
+        command.args(["--disable", "all"]);
+    }
+    command.arg("--out").arg(out);
     let output = command.output().map_err(|e| {
         format!(
             "could not run {} ({e}); it is a node script: {INSTALL_HINT}",

@@ -43,8 +43,17 @@ pub enum NotSpliceable {
         /// The core export the bridge needs.
         missing: String,
     },
+    /// The component is dynamically linked (componentize-py, `wasm-tools component link`):
+    /// some of its core modules are shared libraries (`dylink.0`).
+    DynamicallyLinked {
+        /// How many shared libraries.
+        libraries: usize,
+    },
     /// The component's WIT could not be recovered or re-encoded.
     Wit(String),
+    /// wit-component could not re-encode the guest's modules with the bridge (the splice
+    /// attempt failed after its shape checks passed); the detail is the error, on one line.
+    Encoding(String),
 }
 
 impl fmt::Display for NotSpliceable {
@@ -82,7 +91,16 @@ impl fmt::Display for NotSpliceable {
                 f,
                 "the main module does not export `{missing}`, which the bridge calls"
             ),
+            NotSpliceable::DynamicallyLinked { libraries } => write!(
+                f,
+                "the component is dynamically linked ({libraries} shared libraries, as \
+                 componentize-py makes); splicing would mean linking it again"
+            ),
             NotSpliceable::Wit(detail) => write!(f, "the component's WIT: {detail}"),
+            NotSpliceable::Encoding(detail) => write!(
+                f,
+                "wit-component cannot re-encode its modules with the bridge: {detail}"
+            ),
         }
     }
 }
@@ -163,6 +181,44 @@ impl SpliceError {
             _ => None,
         }
     }
+
+    /// Why the default form is the portable one after this failed splice attempt, or
+    /// `None` when the portable form cannot help either: the guest cannot be read or
+    /// planned, it was built against another text of a bridged interface, or the client
+    /// name is invalid. Failures of the re-encoding itself (parsing or rewriting a core
+    /// module, embedding metadata, wit-component's encoding, the spliced result's checks)
+    /// become [`NotSpliceable::Encoding`], with the error chain on one line.
+    pub fn portable_reason(&self) -> Option<NotSpliceable> {
+        match self {
+            SpliceError::NotSpliceable(reason) => Some(reason.clone()),
+            SpliceError::Inspect(_)
+            | SpliceError::Plan(_)
+            | SpliceError::ImportType { .. }
+            | SpliceError::ClientName(_) => None,
+            SpliceError::Parse(_)
+            | SpliceError::Rewrite { .. }
+            | SpliceError::BridgeWit(_)
+            | SpliceError::ClientNameSlot(_)
+            | SpliceError::Metadata { .. }
+            | SpliceError::Encode(_)
+            | SpliceError::Check(_) => Some(NotSpliceable::Encoding(one_line(self))),
+        }
+    }
+}
+
+/// `error` and its sources, joined with `: ` on one line.
+fn one_line(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(e) = source {
+        parts.push(e.to_string());
+        source = e.source();
+    }
+    parts
+        .join(": ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl From<NotSpliceable> for SpliceError {

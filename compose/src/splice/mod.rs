@@ -11,18 +11,22 @@
 //! 1. [`layout`] finds the main core module (the one defining and exporting a memory and
 //!    exporting `cabi_realloc`), the adapters it imports (such as
 //!    `wasi_snapshot_preview1`) and the string encoding; a composition of several
-//!    components is refused ([`NotSpliceable`]), the caller then uses the portable form.
+//!    components, or a dynamically linked one ([`linked`]), is refused ([`NotSpliceable`]),
+//!    the caller then uses the portable form.
 //! 2. [`world`] recovers the guest's WIT world from the component and removes the bridged
 //!    messaging imports and handler export, which become the bridge's.
 //! 3. [`rename`] gathers the main module's bridged imports under the bridge's adapter name.
 //! 4. [`bridge`] sets the bridge's client name and world.
 //! 5. `wit_component::ComponentEncoder` encodes main module, bridge and the guest's other
-//!    adapters (given the guest's imports as their world); [`check`] validates the result.
+//!    adapters (given the guest's imports as their world, and their realloc import named
+//!    as before wit-component minimized them, [`adapters`]); [`check`] validates the result.
 
+mod adapters;
 mod bridge;
 mod check;
 mod error;
 mod layout;
+mod linked;
 mod rename;
 mod world;
 
@@ -75,6 +79,7 @@ fn splice_unguarded(
     plan: &Plan,
     options: &ComposeOptions,
 ) -> Result<Vec<u8>, SpliceError> {
+    linked::refuse_shared_libraries(guest)?;
     let layout = layout::find(guest)?;
     let mut wit = world::guest_wit(guest, plan.guest)?;
 
@@ -92,7 +97,7 @@ fn splice_unguarded(
 
     let mut adapters = Vec::new();
     for (name, adapter) in &layout.adapters {
-        let mut bytes = adapter.bytes.to_vec();
+        let mut bytes = adapters::reopen(adapter.bytes)?;
         wit.embed_adapter(&mut bytes, &adapter.func_exports, layout.encoding)?;
         adapters.push((name.clone(), bytes));
     }
@@ -117,10 +122,13 @@ fn splice_unguarded(
 }
 
 /// Says whether `guest` can be spliced for `options`, without building anything heavy:
-/// `Ok(())`, or the reason it gets the portable form.
+/// `Ok(())`, or the reason it gets the portable form. It checks the guest's shape only, so
+/// a guest it accepts may still get the portable form; [`crate::default_form`] makes the
+/// decision [`crate::compose_with`] makes.
 pub fn spliceability(guest: &[u8], options: &ComposeOptions) -> Result<(), SpliceError> {
     let inspection = inspect(guest)?;
     let plan = plan(&inspection, options.target)?;
+    linked::refuse_shared_libraries(guest)?;
     let layout = layout::find(guest)?;
     let wit = world::guest_wit(guest, plan.guest)?;
     if wit.had_handler {

@@ -5,6 +5,13 @@
 //! - [`JS_WASMCLOUD_PROBE`]: `tests/components/js/wasmcloud-probe/probe.js`, the
 //!   `wasmcloud:messaging@0.2.0` probe of `tests/components/PROTOCOL.md`, answering
 //!   byte-for-byte as the Rust `wasmcloud-probe` does.
+//! - [`JS_WASMCLOUD_PROBE_WASI`]: the same probe built with jco's default features (WASI
+//!   stdio, clocks, random), as wasmCloud's TypeScript templates build: StarlingMonkey then
+//!   carries wasmtime's preview1 adapter (`wasi_snapshot_preview1`).
+//! - [`JS_WASMCLOUD_PROBE_WASI026`]: the same again, its world also importing
+//!   `wasi:http/outgoing-handler` and `wasi:clocks/monotonic-clock` at 0.2.6 (as those
+//!   templates pin them), which makes jco build with its componentize-js 0.19.3 fallback
+//!   (the shape of issue 20).
 //!
 //! Each component is available as bytes (`NAME`) and as the absolute path of the built file
 //! (`NAME_PATH`). Building needs node and the npm packages pinned by
@@ -22,6 +29,38 @@
 pub const JS_WASMCLOUD_PROBE: &[u8] = include_bytes!(env!("MSGBRIDGE_JS_ARTIFACT_WASMCLOUD_PROBE"));
 /// Absolute path of the file holding [`JS_WASMCLOUD_PROBE`].
 pub const JS_WASMCLOUD_PROBE_PATH: &str = env!("MSGBRIDGE_JS_ARTIFACT_WASMCLOUD_PROBE");
+
+/// The JavaScript `wasmcloud-probe` with jco's default features (current componentize-js):
+/// imports WASI besides its world, carries the preview1 adapter.
+pub const JS_WASMCLOUD_PROBE_WASI: &[u8] =
+    include_bytes!(env!("MSGBRIDGE_JS_ARTIFACT_WASMCLOUD_PROBE_WASI"));
+/// Absolute path of the file holding [`JS_WASMCLOUD_PROBE_WASI`].
+pub const JS_WASMCLOUD_PROBE_WASI_PATH: &str = env!("MSGBRIDGE_JS_ARTIFACT_WASMCLOUD_PROBE_WASI");
+
+/// The JavaScript `wasmcloud-probe` whose world pins WASI 0.2.6 imports, built by jco's
+/// componentize-js 0.19.3 fallback with its default features (the preview1 adapter).
+pub const JS_WASMCLOUD_PROBE_WASI026: &[u8] =
+    include_bytes!(env!("MSGBRIDGE_JS_ARTIFACT_WASMCLOUD_PROBE_WASI026"));
+/// Absolute path of the file holding [`JS_WASMCLOUD_PROBE_WASI026`].
+pub const JS_WASMCLOUD_PROBE_WASI026_PATH: &str =
+    env!("MSGBRIDGE_JS_ARTIFACT_WASMCLOUD_PROBE_WASI026");
+
+/// Seconds `jco componentize` took for each component, by constant name (the builds run
+/// side by side, so each figure includes waiting for a core).
+pub const BUILD_SECONDS: &[(&str, &str)] = &[
+    (
+        "JS_WASMCLOUD_PROBE",
+        env!("MSGBRIDGE_JS_BUILD_SECONDS_WASMCLOUD_PROBE"),
+    ),
+    (
+        "JS_WASMCLOUD_PROBE_WASI",
+        env!("MSGBRIDGE_JS_BUILD_SECONDS_WASMCLOUD_PROBE_WASI"),
+    ),
+    (
+        "JS_WASMCLOUD_PROBE_WASI026",
+        env!("MSGBRIDGE_JS_BUILD_SECONDS_WASMCLOUD_PROBE_WASI026"),
+    ),
+];
 
 #[cfg(test)]
 mod tests {
@@ -54,8 +93,36 @@ mod tests {
 
     #[test]
     fn path_holds_the_bytes() {
-        let on_disk = std::fs::read(JS_WASMCLOUD_PROBE_PATH)
-            .unwrap_or_else(|e| panic!("reading {JS_WASMCLOUD_PROBE_PATH}: {e}"));
-        assert!(on_disk == JS_WASMCLOUD_PROBE, "{JS_WASMCLOUD_PROBE_PATH}");
+        for (bytes, path) in [
+            (JS_WASMCLOUD_PROBE, JS_WASMCLOUD_PROBE_PATH),
+            (JS_WASMCLOUD_PROBE_WASI, JS_WASMCLOUD_PROBE_WASI_PATH),
+            (JS_WASMCLOUD_PROBE_WASI026, JS_WASMCLOUD_PROBE_WASI026_PATH),
+        ] {
+            let on_disk = std::fs::read(path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
+            assert!(on_disk == bytes, "{path}");
+        }
+    }
+
+    /// Whether `bytes` contains `needle`.
+    fn contains(bytes: &[u8], needle: &[u8]) -> bool {
+        bytes.windows(needle.len()).any(|w| w == needle)
+    }
+
+    #[test]
+    fn the_default_feature_builds_carry_the_preview1_adapter() {
+        assert!(!contains(JS_WASMCLOUD_PROBE, b"wasi_snapshot_preview1"));
+        for bytes in [JS_WASMCLOUD_PROBE_WASI, JS_WASMCLOUD_PROBE_WASI026] {
+            assert!(contains(bytes, b"wasi_snapshot_preview1"));
+            // StarlingMonkey's realloc for adapters, which issue 20's splice tripped over.
+            assert!(contains(bytes, b"cabi_realloc_adapter"));
+        }
+        // The fallback keeps its `wasi:http` 0.2.6 import (the clock merges into 0.2.12).
+        let (imports, _) = world_of(JS_WASMCLOUD_PROBE_WASI026);
+        assert!(
+            imports
+                .iter()
+                .any(|i| i == "wasi:http/outgoing-handler@0.2.6"),
+            "{imports:?}"
+        );
     }
 }
