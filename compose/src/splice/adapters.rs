@@ -39,10 +39,6 @@ const RENAMED_REALLOCS: &[&str] = &["cabi_realloc_adapter"];
 /// Only the import section is rebuilt: every other section is copied byte for byte, and
 /// function indices (hence the name section) do not change.
 pub(crate) fn reopen(adapter: &[u8]) -> Result<Vec<u8>, SpliceError> {
-    let imports = |payload: &Payload<'_>| match payload {
-        Payload::ImportSection(section) => Some(section.clone()),
-        _ => None,
-    };
     let mut realloc_names = Vec::new();
     for payload in Parser::new(0).parse_all(adapter) {
         let Some(section) = imports(&payload.map_err(SpliceError::Parse)?) else {
@@ -95,6 +91,14 @@ pub(crate) fn reopen(adapter: &[u8]) -> Result<Vec<u8>, SpliceError> {
         }
     }
     Ok(out.finish())
+}
+
+/// The import section `payload` is, if it is one.
+fn imports<'a>(payload: &Payload<'a>) -> Option<wasmparser::ImportSectionReader<'a>> {
+    match payload {
+        Payload::ImportSection(section) => Some(section.clone()),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
