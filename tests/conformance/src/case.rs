@@ -72,6 +72,7 @@ pub struct Replier {
     pub behaviour: Behaviour,
 }
 
+/// The default count: one.
 fn one() -> usize {
     1
 }
@@ -131,6 +132,7 @@ pub struct Component {
     pub max_memory_mib: Option<usize>,
 }
 
+/// A `[[step]]` as the file states it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StepFile {
@@ -245,6 +247,7 @@ pub struct Expectation {
     pub failures: Vec<String>,
 }
 
+/// A case file as it states it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CaseFile {
@@ -304,8 +307,10 @@ pub struct Case {
     pub nats_losses: Option<BTreeMap<String, Vec<Loss>>>,
 }
 
+/// Declared losses, by direction or configuration id.
 type LossTable = BTreeMap<String, Vec<Loss>>;
 
+/// A `losses` table, its keys and loss names checked.
 fn parse_losses(
     table: BTreeMap<String, Vec<String>>,
     invalid: impl Fn(String) -> CaseError,
@@ -336,6 +341,7 @@ pub fn generated_payload(size: usize) -> Bytes {
     (0..size).map(|i| (i * 131 % 256) as u8).collect()
 }
 
+/// `hex` (two digits a byte) as bytes, if it is hex.
 fn decode_hex(hex: &str) -> Option<Vec<u8>> {
     if !hex.len().is_multiple_of(2) {
         return None;
@@ -347,83 +353,25 @@ fn decode_hex(hex: &str) -> Option<Vec<u8>> {
 }
 
 impl Case {
-    /// Parses and checks one case file.
+    /// Parses and checks one case file: its steps, its components, its subjects, its
+    /// expectations (one per guest world, or a reason why not) and its losses.
     pub fn parse(id: &str, text: &str) -> Result<Case, CaseError> {
         let invalid = |reason: String| CaseError::Invalid {
             case: id.to_string(),
             reason,
         };
-        let file: CaseFile = toml::from_str(text).map_err(|source| CaseError::Parse {
+        let mut file: CaseFile = toml::from_str(text).map_err(|source| CaseError::Parse {
             case: id.to_string(),
             source,
         })?;
-        let steps = file
-            .steps
-            .into_iter()
-            .enumerate()
-            .map(|(i, s)| parse_step(s).map_err(|e| invalid(format!("step {}: {e}", i + 1))))
-            .collect::<Result<Vec<_>, _>>()?;
-        if steps.is_empty() {
-            return Err(invalid("a case needs at least one [[step]]".into()));
-        }
+        let steps = parse_steps(std::mem::take(&mut file.steps)).map_err(invalid)?;
         if file.components.is_empty() {
             return Err(invalid("a case needs at least one [[component]]".into()));
         }
-        let prefix = format!("{id}.");
-        let probe_subjects = file
-            .components
-            .iter()
-            .filter(|c| c.artifact == Artifact::Probe)
-            .flat_map(|c| &c.subscriptions);
-        let subjects = probe_subjects
-            .chain(&file.watch)
-            .chain(file.repliers.iter().map(|r| &r.subject))
-            .chain(
-                steps
-                    .iter()
-                    .filter(|s| s.via != Via::Http)
-                    .map(|s| &s.target),
-            );
-        for subject in subjects {
-            if !subject.starts_with(&prefix) {
-                return Err(invalid(format!(
-                    "subject {subject:?} does not start with {prefix:?}"
-                )));
-            }
-        }
-        let mut expect = BTreeMap::new();
-        for (key, expectation) in file.expect {
-            let world: World = key
-                .parse()
-                .map_err(|_| invalid(format!("[expect.{key}]: not a world")))?;
-            for answers in std::iter::once(&expectation.answers).chain(&expectation.nats_answers) {
-                if answers.len() != steps.len() {
-                    return Err(invalid(format!(
-                        "[expect.{key}]: {} answer lists for {} steps",
-                        answers.len(),
-                        steps.len()
-                    )));
-                }
-                for (step, list) in steps.iter().zip(answers) {
-                    if list.len() != step.answers {
-                        return Err(invalid(format!(
-                            "[expect.{key}]: {} answers listed for a step that waits for {}",
-                            list.len(),
-                            step.answers
-                        )));
-                    }
-                }
-            }
-            expect.insert(world, expectation);
-        }
-        for world in World::ALL {
-            if !expect.contains_key(&world) && !file.not_applicable.contains_key(world.name()) {
-                return Err(invalid(format!(
-                    "neither [expect.{0}] nor not_applicable.{0}",
-                    world.name()
-                )));
-            }
-        }
+        check_subjects(id, &file, &steps).map_err(invalid)?;
+        let expect =
+            parse_expectations(std::mem::take(&mut file.expect), &steps).map_err(invalid)?;
+        check_worlds(&expect, &file.not_applicable).map_err(invalid)?;
         let losses = parse_losses(file.losses, invalid)?;
         let nats_losses = file
             .nats_losses
@@ -515,6 +463,8 @@ impl Case {
         })
     }
 
+    /// `expected` as a message: its body from text, hex or the step's `payload` (after any
+    /// prefix), its subject only `with_subject`.
     fn resolve(
         &self,
         expected: &ExpectedMessage,
@@ -617,6 +567,98 @@ pub fn target<'a>(command: Command<'a>) -> Option<&'a str> {
     }
 }
 
+/// The `[[step]]`s of a case file, checked (there must be one at least).
+fn parse_steps(files: Vec<StepFile>) -> Result<Vec<Step>, String> {
+    let steps = files
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| parse_step(s).map_err(|e| format!("step {}: {e}", i + 1)))
+        .collect::<Result<Vec<_>, _>>()?;
+    if steps.is_empty() {
+        return Err("a case needs at least one [[step]]".into());
+    }
+    Ok(steps)
+}
+
+/// Checks that the case's own subjects (the probes' subscriptions, the watched and the
+/// repliers' subjects, the message steps' subjects) start with its id and a dot.
+fn check_subjects(id: &str, file: &CaseFile, steps: &[Step]) -> Result<(), String> {
+    let prefix = format!("{id}.");
+    let probe_subjects = file
+        .components
+        .iter()
+        .filter(|c| c.artifact == Artifact::Probe)
+        .flat_map(|c| &c.subscriptions);
+    let subjects = probe_subjects
+        .chain(&file.watch)
+        .chain(file.repliers.iter().map(|r| &r.subject))
+        .chain(
+            steps
+                .iter()
+                .filter(|s| s.via != Via::Http)
+                .map(|s| &s.target),
+        );
+    for subject in subjects {
+        if !subject.starts_with(&prefix) {
+            return Err(format!(
+                "subject {subject:?} does not start with {prefix:?}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The `[expect.WORLD]` tables, by world, checked against the steps: one answer list per
+/// step (in `answers` and `nats_answers`), each as long as its step waits for.
+fn parse_expectations(
+    tables: BTreeMap<String, ExpectationFile>,
+    steps: &[Step],
+) -> Result<BTreeMap<World, ExpectationFile>, String> {
+    let mut expect = BTreeMap::new();
+    for (key, expectation) in tables {
+        let world: World = key
+            .parse()
+            .map_err(|_| format!("[expect.{key}]: not a world"))?;
+        for answers in std::iter::once(&expectation.answers).chain(&expectation.nats_answers) {
+            if answers.len() != steps.len() {
+                return Err(format!(
+                    "[expect.{key}]: {} answer lists for {} steps",
+                    answers.len(),
+                    steps.len()
+                ));
+            }
+            for (step, list) in steps.iter().zip(answers) {
+                if list.len() != step.answers {
+                    return Err(format!(
+                        "[expect.{key}]: {} answers listed for a step that waits for {}",
+                        list.len(),
+                        step.answers
+                    ));
+                }
+            }
+        }
+        expect.insert(world, expectation);
+    }
+    Ok(expect)
+}
+
+/// Checks that each guest world has an expectation or a reason it does not apply.
+fn check_worlds(
+    expect: &BTreeMap<World, ExpectationFile>,
+    not_applicable: &BTreeMap<String, String>,
+) -> Result<(), String> {
+    for world in World::ALL {
+        if !expect.contains_key(&world) && !not_applicable.contains_key(world.name()) {
+            return Err(format!(
+                "neither [expect.{0}] nor not_applicable.{0}",
+                world.name()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// One `[[step]]`, checked: its target, its body and how many answers it waits for.
 fn parse_step(s: StepFile) -> Result<Step, String> {
     let payload = match (s.payload, s.payload_hex, s.payload_size) {
         (Some(text), None, None) => Bytes::from(text),

@@ -231,134 +231,220 @@ fn prepared(native: &'static [u8], target: World, form: Form) -> Result<Bytes, R
         .map_err(RunError::Compose)
 }
 
-/// Every configuration, in matrix order.
+/// Every configuration, in matrix order: block by block (see [`BLOCKS`]), and within a
+/// block family by family ([`Family::ALL`]), each family with the block's guests in order.
 pub fn configurations() -> Vec<Configuration> {
-    use Form::*;
-    use Guest::*;
-    let config = |id, guest, form, peer, reference| Configuration {
-        id,
-        guest,
-        form,
-        peer,
-        warm: false,
-        reference,
-    };
-    let warm = |id, guest, reference| Configuration {
-        warm: true,
-        ..config(id, guest, Spliced, None, reference)
-    };
-    vec![
-        config("native-wasi", RustWasi, Native, None, None),
-        config("native-wasmcloud", RustWasmcloud, Native, None, None),
-        config("spliced-wasi", RustWasi, Spliced, None, Some("native-wasi")),
-        config(
-            "spliced-wasmcloud",
-            RustWasmcloud,
-            Spliced,
-            None,
-            Some("native-wasmcloud"),
-        ),
-        config(
-            "portable-wasi",
-            RustWasi,
-            Portable,
-            None,
-            Some("native-wasi"),
-        ),
-        config(
-            "portable-wasmcloud",
-            RustWasmcloud,
-            Portable,
-            None,
-            Some("native-wasmcloud"),
-        ),
-        config(
-            "pair-wasi-wasmcloud",
-            RustWasi,
-            Spliced,
-            Some(RustWasmcloud),
-            Some("native-wasi"),
-        ),
-        config(
-            "pair-wasmcloud-wasi",
-            RustWasmcloud,
-            Spliced,
-            Some(RustWasi),
-            Some("native-wasmcloud"),
-        ),
-        config(
-            "portable-pair-wasi-wasmcloud",
-            RustWasi,
-            Portable,
-            Some(RustWasmcloud),
-            Some("native-wasi"),
-        ),
-        config(
-            "portable-pair-wasmcloud-wasi",
-            RustWasmcloud,
-            Portable,
-            Some(RustWasi),
-            Some("native-wasmcloud"),
-        ),
-        // Warm instances serve many messages each: what the bridge keeps between messages
-        // must not change what a guest sees.
-        warm("warm-spliced-wasi", RustWasi, Some("native-wasi")),
-        warm(
-            "warm-spliced-wasmcloud",
-            RustWasmcloud,
-            Some("native-wasmcloud"),
-        ),
-        config(
-            "wac-plug-wasi",
-            RustWasi,
-            WacPlug,
-            None,
-            Some("native-wasi"),
-        ),
-        config(
-            "wac-plug-wasmcloud",
-            RustWasmcloud,
-            WacPlug,
-            None,
-            Some("native-wasmcloud"),
-        ),
-        config(
-            "wac-compose-wasi",
-            RustWasi,
-            WacCompose,
-            None,
-            Some("native-wasi"),
-        ),
-        config(
-            "wac-compose-wasmcloud",
-            RustWasmcloud,
-            WacCompose,
-            None,
-            Some("native-wasmcloud"),
-        ),
-        // The JavaScript probe must behave byte for byte as the Rust one: natively it is
-        // compared with the Rust probe's run (and the case files), adapted with its own
-        // native run.
-        config(
-            "js-native-wasmcloud",
-            JsWasmcloud,
-            Native,
-            None,
-            Some("native-wasmcloud"),
-        ),
-        config(
-            "js-spliced-wasmcloud",
-            JsWasmcloud,
-            Spliced,
-            None,
-            Some("js-native-wasmcloud"),
-        ),
-        config(
-            "js-portable-wasmcloud",
-            JsWasmcloud,
-            Portable,
-            None,
-            Some("js-native-wasmcloud"),
-        ),
-    ]
+    let mut all = Vec::new();
+    for block in BLOCKS {
+        for family in Family::ALL {
+            all.extend(block.iter().filter_map(|ids| family.configuration(ids)));
+        }
+    }
+    all
+}
+
+/// The guests of the matrix, in blocks of the matrix order. A new world's probe is one
+/// more [`GuestIds`] (its native, spliced and portable ids, `None` for the families it does
+/// not run in), in a block of its own or in an existing one.
+const BLOCKS: &[&[GuestIds]] = &[&[RUST_WASI, RUST_WASMCLOUD], &[JS_WASMCLOUD]];
+
+/// The Rust `wasi-probe`'s configurations.
+const RUST_WASI: GuestIds = GuestIds {
+    guest: Guest::RustWasi,
+    native_reference: None,
+    native: "native-wasi",
+    spliced: "spliced-wasi",
+    portable: "portable-wasi",
+    pairs: Some(Pairs {
+        peer: Guest::RustWasmcloud,
+        spliced: "pair-wasi-wasmcloud",
+        portable: "portable-pair-wasi-wasmcloud",
+    }),
+    warm_spliced: Some("warm-spliced-wasi"),
+    wac_plug: Some("wac-plug-wasi"),
+    wac_compose: Some("wac-compose-wasi"),
+};
+
+/// The Rust `wasmcloud-probe`'s configurations.
+const RUST_WASMCLOUD: GuestIds = GuestIds {
+    guest: Guest::RustWasmcloud,
+    native_reference: None,
+    native: "native-wasmcloud",
+    spliced: "spliced-wasmcloud",
+    portable: "portable-wasmcloud",
+    pairs: Some(Pairs {
+        peer: Guest::RustWasi,
+        spliced: "pair-wasmcloud-wasi",
+        portable: "portable-pair-wasmcloud-wasi",
+    }),
+    warm_spliced: Some("warm-spliced-wasmcloud"),
+    wac_plug: Some("wac-plug-wasmcloud"),
+    wac_compose: Some("wac-compose-wasmcloud"),
+};
+
+/// The JavaScript probe's configurations. It must behave byte for byte as the Rust one:
+/// natively it is compared with the Rust probe's run (and the case files), adapted with
+/// its own native run.
+const JS_WASMCLOUD: GuestIds = GuestIds {
+    guest: Guest::JsWasmcloud,
+    native_reference: Some("native-wasmcloud"),
+    native: "js-native-wasmcloud",
+    spliced: "js-spliced-wasmcloud",
+    portable: "js-portable-wasmcloud",
+    pairs: None,
+    warm_spliced: None,
+    wac_plug: None,
+    wac_compose: None,
+};
+
+/// One guest's configurations: the id it has in each family (`None`: the family leaves
+/// it out). Its adapted configurations are compared with its native one.
+struct GuestIds {
+    /// The probe.
+    guest: Guest,
+    /// What its native configuration is compared with besides the case files (another
+    /// probe's native configuration of the same world), if anything.
+    native_reference: Option<&'static str>,
+    /// [`Family::Native`].
+    native: &'static str,
+    /// [`Family::Spliced`].
+    spliced: &'static str,
+    /// [`Family::Portable`].
+    portable: &'static str,
+    /// [`Family::Pair`] and [`Family::PortablePair`].
+    pairs: Option<Pairs>,
+    /// [`Family::WarmSpliced`].
+    warm_spliced: Option<&'static str>,
+    /// [`Family::WacPlug`].
+    wac_plug: Option<&'static str>,
+    /// [`Family::WacCompose`].
+    wac_compose: Option<&'static str>,
+}
+
+/// A guest's cross-world pairs.
+struct Pairs {
+    /// The native probe of the host's world that plays the repliers.
+    peer: Guest,
+    /// The id of the pair with the guest spliced.
+    spliced: &'static str,
+    /// The id of the pair with the guest composed portably.
+    portable: &'static str,
+}
+
+/// A family of configurations: one way of running a guest, with one configuration per
+/// guest that has an id for it.
+#[derive(Debug, Clone, Copy)]
+enum Family {
+    /// The guest as it is.
+    Native,
+    /// Spliced for the other world's host.
+    Spliced,
+    /// Composed portably for the other world's host.
+    Portable,
+    /// Spliced, with native peers of the host's world as its repliers.
+    Pair,
+    /// Composed portably, with native peers of the host's world as its repliers.
+    PortablePair,
+    /// Spliced, on warm instances: these serve many messages each, and what the bridge
+    /// keeps between messages must not change what a guest sees.
+    WarmSpliced,
+    /// Composed with `wac plug`.
+    WacPlug,
+    /// Composed with `wac compose`.
+    WacCompose,
+}
+
+impl Family {
+    /// Every family, in matrix order.
+    const ALL: [Family; 8] = [
+        Family::Native,
+        Family::Spliced,
+        Family::Portable,
+        Family::Pair,
+        Family::PortablePair,
+        Family::WarmSpliced,
+        Family::WacPlug,
+        Family::WacCompose,
+    ];
+
+    /// The guest's configuration in this family, if it has one.
+    fn configuration(self, ids: &GuestIds) -> Option<Configuration> {
+        let (id, form, peer, warm) = match self {
+            Family::Native => (Some(ids.native), Form::Native, None, false),
+            Family::Spliced => (Some(ids.spliced), Form::Spliced, None, false),
+            Family::Portable => (Some(ids.portable), Form::Portable, None, false),
+            Family::Pair => {
+                let pairs = ids.pairs.as_ref()?;
+                (Some(pairs.spliced), Form::Spliced, Some(pairs.peer), false)
+            }
+            Family::PortablePair => {
+                let pairs = ids.pairs.as_ref()?;
+                (
+                    Some(pairs.portable),
+                    Form::Portable,
+                    Some(pairs.peer),
+                    false,
+                )
+            }
+            Family::WarmSpliced => (ids.warm_spliced, Form::Spliced, None, true),
+            Family::WacPlug => (ids.wac_plug, Form::WacPlug, None, false),
+            Family::WacCompose => (ids.wac_compose, Form::WacCompose, None, false),
+        };
+        Some(Configuration {
+            id: id?,
+            guest: ids.guest,
+            form,
+            peer,
+            warm,
+            reference: match form {
+                Form::Native => ids.native_reference,
+                _ => Some(ids.native),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The matrix's columns, their order and what each runs: `id guest form peer warm
+    /// reference` (`-` for none).
+    #[test]
+    fn the_configurations_keep_their_matrix_order_and_references() {
+        let rows: Vec<String> = configurations()
+            .iter()
+            .map(|c| {
+                let peer = c.peer.map_or("-".to_string(), |p| format!("{p:?}"));
+                let warm = if c.warm { "warm" } else { "-" };
+                let reference = c.reference.unwrap_or("-");
+                format!(
+                    "{} {:?} {:?} {peer} {warm} {reference}",
+                    c.id, c.guest, c.form
+                )
+            })
+            .collect();
+        let expected = [
+            "native-wasi RustWasi Native - - -",
+            "native-wasmcloud RustWasmcloud Native - - -",
+            "spliced-wasi RustWasi Spliced - - native-wasi",
+            "spliced-wasmcloud RustWasmcloud Spliced - - native-wasmcloud",
+            "portable-wasi RustWasi Portable - - native-wasi",
+            "portable-wasmcloud RustWasmcloud Portable - - native-wasmcloud",
+            "pair-wasi-wasmcloud RustWasi Spliced RustWasmcloud - native-wasi",
+            "pair-wasmcloud-wasi RustWasmcloud Spliced RustWasi - native-wasmcloud",
+            "portable-pair-wasi-wasmcloud RustWasi Portable RustWasmcloud - native-wasi",
+            "portable-pair-wasmcloud-wasi RustWasmcloud Portable RustWasi - native-wasmcloud",
+            "warm-spliced-wasi RustWasi Spliced - warm native-wasi",
+            "warm-spliced-wasmcloud RustWasmcloud Spliced - warm native-wasmcloud",
+            "wac-plug-wasi RustWasi WacPlug - - native-wasi",
+            "wac-plug-wasmcloud RustWasmcloud WacPlug - - native-wasmcloud",
+            "wac-compose-wasi RustWasi WacCompose - - native-wasi",
+            "wac-compose-wasmcloud RustWasmcloud WacCompose - - native-wasmcloud",
+            "js-native-wasmcloud JsWasmcloud Native - - native-wasmcloud",
+            "js-spliced-wasmcloud JsWasmcloud Spliced - - js-native-wasmcloud",
+            "js-portable-wasmcloud JsWasmcloud Portable - - js-native-wasmcloud",
+        ];
+        assert_eq!(rows, expected);
+    }
 }

@@ -9,11 +9,13 @@ use bytes::Bytes;
 use futures::StreamExt;
 use http_body_util::{BodyExt, Full};
 use msgbridge_host::{
-    subject_matches, Broker, ComponentSpec, Host, HostConfig, Hosted, InProcessBroker,
-    InstancePolicy, Message, NatsBroker, Outcome, Runtime,
+    subject_matches, Broker, ComponentSpec, Delivery, Host, HostConfig, Hosted, InProcessBroker,
+    InstancePolicy, Message, NatsBroker, Outcome, Runtime, Subscription,
 };
+use tokio::sync::broadcast;
+use tokio::task::JoinHandle;
 
-use crate::case::{Artifact, Behaviour, Case, Step, Via};
+use crate::case::{Artifact, Behaviour, Case, Component, Step, Via};
 use crate::config::Configuration;
 use crate::observe::{sorted, InboxNames, Msg, Observation, Recorded};
 use crate::RunError;
@@ -81,23 +83,89 @@ impl BrokerSource {
 /// What the harness published itself, to tell it apart in the record.
 type Sent = Arc<Mutex<BTreeSet<(String, Vec<u8>)>>>;
 
+/// Locks `m`, also when a panicking holder poisoned it.
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Awaits `f`, or fails with [`RunError::Hang`] naming `what` after [`HANG`].
 async fn guarded<F: std::future::Future>(what: &str, f: F) -> Result<F::Output, RunError> {
     tokio::time::timeout(HANG, f)
         .await
         .map_err(|_| RunError::Hang(what.to_string()))
 }
 
+/// A host's error, with its sources.
+fn host_error(error: impl std::error::Error + Send + Sync + 'static) -> RunError {
+    RunError::Host(crate::error_chain(error))
+}
+
+/// A broker's error.
+fn broker_error(error: impl std::fmt::Display) -> RunError {
+    RunError::Broker(error.to_string())
+}
+
 /// Runs `case` in `config`; the caller has checked that it applies.
+///
+/// The run goes through its phases in order, each on one run state: set up the
+/// brokers and hosts, load the case's components (and, in a cross-world pair, the native
+/// peers), start the recorder and the harness repliers, drive the steps, settle (wait for
+/// the watched messages and for the broker to go quiet), then collect the observation.
 pub async fn run_case(
     case: &Case,
     config: &Configuration,
     source: &BrokerSource,
 ) -> Result<Observation, RunError> {
-    let (host_broker, harness): (Arc<dyn Broker>, Arc<dyn Broker>) = match source {
+    let mut run = Run::set_up(case, config, source).await?;
+    run.load_components().await?;
+    run.load_peers().await?;
+    run.start_recorder().await?;
+    run.start_repliers().await?;
+    let driven = run.drive().await?;
+    run.settle().await?;
+    Ok(run.collect(driven))
+}
+
+/// The state of one run, which the phases of [`run_case`] build up.
+struct Run<'a> {
+    /// The case being run.
+    case: &'a Case,
+    /// The configuration it runs in.
+    config: &'a Configuration,
+    /// A name unique to the run, so that concurrent runs are told apart in the logs: the
+    /// prefix of its components' names.
+    name: String,
+    /// The hosts' connection to the broker, kept until the run ends.
+    _host_broker: Arc<dyn Broker>,
+    /// The harness's connection: the recorder's, the repliers' and the steps'.
+    harness: Arc<dyn Broker>,
+    /// The hosts; the first serves HTTP (when a step needs it) and the peers.
+    hosts: Vec<Host>,
+    /// Each host's delivery events, subscribed to as it started.
+    deliveries: Vec<broadcast::Receiver<Delivery>>,
+    /// The names of the probe components, whose failed deliveries the run reports.
+    probes: BTreeSet<String>,
+    /// Every message the recorder received, in order.
+    record: Arc<Mutex<Vec<Message>>>,
+    /// What the harness published itself.
+    sent: Sent,
+    /// The recorder and the harness repliers, aborted when the run ends.
+    tasks: Vec<JoinHandle<()>>,
+}
+
+/// What the steps got back.
+#[derive(Default)]
+struct Driven {
+    /// Per step, the answers it received.
+    answers: Vec<Vec<Message>>,
+    /// Per step, the inbox its answers came to (requests only).
+    inboxes: Vec<Option<String>>,
+}
+
+/// The brokers of a run: the hosts' connection and the harness's (one broker in process,
+/// two connections to the server on NATS).
+async fn connect(source: &BrokerSource) -> Result<(Arc<dyn Broker>, Arc<dyn Broker>), RunError> {
+    Ok(match source {
         BrokerSource::InProcess => {
             let broker = Arc::new(InProcessBroker::new());
             (broker.clone(), broker)
@@ -106,245 +174,368 @@ pub async fn run_case(
             let connect = |url: String| async move {
                 guarded("connecting to NATS", NatsBroker::connect(&url))
                     .await?
-                    .map_err(|e| RunError::Broker(e.to_string()))
+                    .map_err(broker_error)
             };
             (
                 Arc::new(connect(url.clone()).await?),
                 Arc::new(connect(url.clone()).await?),
             )
         }
-    };
-    let expected_watch = case
-        .expect
-        .get(&expectation_world(case, config))
-        .map(|e| e.published.len())
-        .unwrap_or(0);
+    })
+}
 
-    let runtime = Runtime::shared().map_err(|e| RunError::Host(crate::error_chain(e)))?;
-    let host_count = case.components.iter().map(|c| c.hosts).max().unwrap_or(1);
-    let mut hosts = Vec::new();
-    let mut deliveries = Vec::new();
-    for i in 0..host_count {
-        let mut host_config = HostConfig::new(host_broker.clone())
-            .map_err(|e| RunError::Host(crate::error_chain(e)))?
-            .with_hosted(Hosted::Only(config.host_world()))
-            .with_runtime(runtime.clone());
-        if i == 0 && case.uses_http() {
-            host_config = host_config.with_http(SocketAddr::from(([127, 0, 0, 1], 0)));
-        }
-        let host = guarded("starting a host", Host::start(host_config))
-            .await?
-            .map_err(|e| RunError::Host(crate::error_chain(e)))?;
-        deliveries.push(host.deliveries());
-        hosts.push(host);
-    }
-    let host = &hosts[0];
-    // Names unique to the run, so that concurrent runs are told apart in the logs.
-    let run_name = format!("{}.{}.{}", case.id, config.id, source.short_name());
-    let mut probes = BTreeSet::new();
-    for component in &case.components {
-        let bytes = config.bytes(component.artifact)?;
-        let name = format!("{run_name}.{}", component.name);
-        for host in hosts.iter().take(component.hosts) {
-            let mut spec = ComponentSpec::new(name.clone(), bytes.clone());
-            spec.subscriptions = component.subscriptions.clone();
-            spec.config = component.config.clone();
-            if let Some(ms) = component.deadline_ms {
-                spec.limits.deadline = Duration::from_millis(ms);
+impl<'a> Run<'a> {
+    /// Set-up: the brokers, and as many hosts (serving only the configuration's host
+    /// world) as a component of the case runs on; the first serves HTTP if a step needs it.
+    async fn set_up(
+        case: &'a Case,
+        config: &'a Configuration,
+        source: &BrokerSource,
+    ) -> Result<Run<'a>, RunError> {
+        let (host_broker, harness) = connect(source).await?;
+        let runtime = Runtime::shared().map_err(host_error)?;
+        let host_count = case.components.iter().map(|c| c.hosts).max().unwrap_or(1);
+        let mut hosts = Vec::new();
+        let mut deliveries = Vec::new();
+        for i in 0..host_count {
+            let mut host_config = HostConfig::new(host_broker.clone())
+                .map_err(host_error)?
+                .with_hosted(Hosted::Only(config.host_world()))
+                .with_runtime(runtime.clone());
+            if i == 0 && case.uses_http() {
+                host_config = host_config.with_http(SocketAddr::from(([127, 0, 0, 1], 0)));
             }
-            if let Some(mib) = component.max_memory_mib {
-                spec.limits.max_memory = mib << 20;
-            }
-            if config.warm && component.artifact == Artifact::Probe {
-                spec = spec.instances(InstancePolicy::Warm {
-                    pool_size: 4,
-                    max_invocations: u64::MAX,
-                });
-            }
-            guarded("loading a component", host.add_component(spec))
+            let host = guarded("starting a host", Host::start(host_config))
                 .await?
-                .map_err(|e| RunError::Host(crate::error_chain(e)))?;
+                .map_err(host_error)?;
+            deliveries.push(host.deliveries());
+            hosts.push(host);
         }
-        if component.artifact == Artifact::Probe {
-            probes.insert(name);
-        }
+        Ok(Run {
+            case,
+            config,
+            name: format!("{}.{}.{}", case.id, config.id, source.short_name()),
+            _host_broker: host_broker,
+            harness,
+            hosts,
+            deliveries,
+            probes: BTreeSet::new(),
+            record: Arc::default(),
+            sent: Arc::default(),
+            tasks: Vec::new(),
+        })
     }
 
-    // In a cross-world pair, native probes of the host's world play the repliers.
-    if let Some(peer) = config.peer {
+    /// Loads each component of the case, in the configuration's form, on its hosts.
+    async fn load_components(&mut self) -> Result<(), RunError> {
+        for component in &self.case.components {
+            let bytes = self.config.bytes(component.artifact)?;
+            let name = format!("{}.{}", self.name, component.name);
+            for host in self.hosts.iter().take(component.hosts) {
+                let spec = self.spec(component, name.clone(), bytes.clone());
+                guarded("loading a component", host.add_component(spec))
+                    .await?
+                    .map_err(host_error)?;
+            }
+            if component.artifact == Artifact::Probe {
+                self.probes.insert(name);
+            }
+        }
+        Ok(())
+    }
+
+    /// What the host is given for `component`: its subscriptions, config and limits, and
+    /// for the probe of a warm configuration, warm instances.
+    fn spec(&self, component: &Component, name: String, bytes: Bytes) -> ComponentSpec {
+        let mut spec = ComponentSpec::new(name, bytes);
+        spec.subscriptions = component.subscriptions.clone();
+        spec.config = component.config.clone();
+        if let Some(ms) = component.deadline_ms {
+            spec.limits.deadline = Duration::from_millis(ms);
+        }
+        if let Some(mib) = component.max_memory_mib {
+            spec.limits.max_memory = mib << 20;
+        }
+        if self.config.warm && component.artifact == Artifact::Probe {
+            spec = spec.instances(InstancePolicy::Warm {
+                pool_size: 4,
+                max_invocations: u64::MAX,
+            });
+        }
+        spec
+    }
+
+    /// In a cross-world pair, loads native probes of the host's world on the first host
+    /// to play the repliers.
+    async fn load_peers(&self) -> Result<(), RunError> {
+        let Some(peer) = self.config.peer else {
+            return Ok(());
+        };
         let mut index = 0;
-        for replier in &case.repliers {
+        for replier in &self.case.repliers {
             for _ in 0..replier.count {
                 index += 1;
                 let spec = ComponentSpec::new(
-                    format!("{run_name}.peer-{index}"),
+                    format!("{}.peer-{index}", self.name),
                     Bytes::from_static(peer.bytes()),
                 )
                 .subscribe(replier.subject.clone());
-                guarded("loading a peer", host.add_component(spec))
+                guarded("loading a peer", self.hosts[0].add_component(spec))
                     .await?
-                    .map_err(|e| RunError::Host(crate::error_chain(e)))?;
+                    .map_err(host_error)?;
             }
         }
+        Ok(())
     }
 
-    // Record everything on the broker (but the subjects that must have no subscriber).
-    let patterns: Vec<String> = if case.no_subscriber.is_empty() {
-        vec![">".to_string()]
-    } else {
-        let mut patterns = vec!["_INBOX.>".to_string()];
-        for p in case
-            .components
-            .iter()
-            .flat_map(|c| &c.subscriptions)
-            .chain(&case.watch)
-            .chain(case.repliers.iter().map(|r| &r.subject))
-            .chain(
-                case.steps
-                    .iter()
-                    .filter(|s| s.via != Via::Http)
-                    .map(|s| &s.target),
-            )
-        {
-            if !patterns.contains(p) {
-                patterns.push(p.clone());
-            }
-        }
-        patterns
-    };
-    let mut subscriptions = Vec::new();
-    for pattern in &patterns {
-        subscriptions.push(
-            guarded("subscribing the recorder", harness.subscribe(pattern, None))
+    /// Starts recording everything on the broker (but the subjects that must have no
+    /// subscriber).
+    async fn start_recorder(&mut self) -> Result<(), RunError> {
+        let mut subscriptions = Vec::new();
+        for pattern in &recorder_patterns(self.case) {
+            subscriptions.push(
+                guarded(
+                    "subscribing the recorder",
+                    self.harness.subscribe(pattern, None),
+                )
                 .await?
-                .map_err(|e| RunError::Broker(e.to_string()))?,
-        );
-    }
-    let mut all = futures::stream::select_all(subscriptions);
-    let record: Arc<Mutex<Vec<Message>>> = Arc::default();
-    let recorder = {
-        let record = record.clone();
-        tokio::spawn(async move {
+                .map_err(broker_error)?,
+            );
+        }
+        let mut all = futures::stream::select_all(subscriptions);
+        let record = self.record.clone();
+        self.tasks.push(tokio::spawn(async move {
             while let Some(message) = all.next().await {
                 lock(&record).push(message);
             }
-        })
-    };
-    let sent: Sent = Arc::default();
-    let mut tasks = vec![recorder];
+        }));
+        Ok(())
+    }
 
-    // Harness repliers (in a cross-world pair, native peers play them: loaded above).
-    for replier in case.repliers.iter().filter(|_| config.peer.is_none()) {
-        for _ in 0..replier.count {
-            let mut sub = guarded(
-                "subscribing a replier",
-                harness.subscribe(&replier.subject, None),
-            )
+    /// Starts the harness repliers (in a cross-world pair, native peers play them: loaded
+    /// by [`Run::load_peers`]).
+    async fn start_repliers(&mut self) -> Result<(), RunError> {
+        let case = self.case;
+        for replier in case.repliers.iter().filter(|_| self.config.peer.is_none()) {
+            for _ in 0..replier.count {
+                let sub = guarded(
+                    "subscribing a replier",
+                    self.harness.subscribe(&replier.subject, None),
+                )
+                .await?
+                .map_err(broker_error)?;
+                let replying = reply(
+                    sub,
+                    replier.behaviour,
+                    self.harness.clone(),
+                    self.sent.clone(),
+                );
+                self.tasks.push(tokio::spawn(replying));
+            }
+        }
+        Ok(())
+    }
+
+    /// Drives the steps, in order, and keeps what each got back.
+    async fn drive(&self) -> Result<Driven, RunError> {
+        let mut driven = Driven::default();
+        for step in &self.case.steps {
+            let (got, inbox) = match step.via {
+                Via::Http => (vec![self.http_step(step).await?], None),
+                Via::Publish => {
+                    self.publish_step(step).await?;
+                    (Vec::new(), None)
+                }
+                Via::Request => {
+                    let (got, inbox) = self.request_step(step).await?;
+                    (got, Some(inbox))
+                }
+            };
+            driven.inboxes.push(inbox);
+            driven.answers.push(got);
+        }
+        Ok(driven)
+    }
+
+    /// An HTTP step, to the first host: its response.
+    async fn http_step(&self, step: &Step) -> Result<Message, RunError> {
+        let addr = self.hosts[0]
+            .http_addr()
+            .ok_or_else(|| RunError::Host("the host serves no HTTP".into()))?;
+        guarded("an HTTP response", http(addr, step))
             .await?
-            .map_err(|e| RunError::Broker(e.to_string()))?;
-            let broker = harness.clone();
-            let sent = sent.clone();
-            let behaviour = replier.behaviour;
-            tasks.push(tokio::spawn(async move {
-                while let Some(request) = sub.next().await {
-                    let (Behaviour::Echo, Some(reply_to)) = (behaviour, request.reply_to) else {
-                        continue;
-                    };
-                    let body = match request.body.iter().position(|&b| b == b'\n') {
-                        Some(at) => request.body.slice(at + 1..),
-                        None => Bytes::new(),
-                    };
-                    lock(&sent).insert((reply_to.clone(), body.to_vec()));
-                    let _ = broker.publish(Message::new(reply_to, body)).await;
-                }
-            }));
-        }
+            .map_err(RunError::Http)
     }
 
-    // The steps.
-    let mut answers = Vec::new();
-    let mut step_inboxes = Vec::new();
-    for step in &case.steps {
-        let (got, inbox) = match step.via {
-            Via::Http => {
-                let addr = host
-                    .http_addr()
-                    .ok_or_else(|| RunError::Host("the host serves no HTTP".into()))?;
-                let answer = guarded("an HTTP response", http(addr, step))
-                    .await?
-                    .map_err(RunError::Http)?;
-                (vec![answer], None)
+    /// A published step (no reply subject).
+    async fn publish_step(&self, step: &Step) -> Result<(), RunError> {
+        lock(&self.sent).insert((step.target.clone(), step.body.to_vec()));
+        guarded(
+            "publishing a step",
+            self.harness.publish(step_message(step)),
+        )
+        .await?
+        .map_err(broker_error)
+    }
+
+    /// A request step: the answers that came to its inbox (the expected ones, then any
+    /// more while the harness listens on), and the inbox.
+    async fn request_step(&self, step: &Step) -> Result<(Vec<Message>, String), RunError> {
+        lock(&self.sent).insert((step.target.clone(), step.body.to_vec()));
+        let inbox = self.harness.new_inbox();
+        let mut replies = guarded(
+            "subscribing to an inbox",
+            self.harness.subscribe(&inbox, None),
+        )
+        .await?
+        .map_err(broker_error)?;
+        let mut message = step_message(step);
+        message.reply_to = Some(inbox.clone());
+        guarded("publishing a step", self.harness.publish(message))
+            .await?
+            .map_err(broker_error)?;
+        let mut got = Vec::new();
+        while got.len() < step.answers {
+            match tokio::time::timeout(HANG, replies.next()).await {
+                Ok(Some(m)) => got.push(m),
+                _ => break,
             }
-            Via::Publish => {
-                lock(&sent).insert((step.target.clone(), step.body.to_vec()));
-                guarded("publishing a step", harness.publish(step_message(step)))
-                    .await?
-                    .map_err(|e| RunError::Broker(e.to_string()))?;
-                (Vec::new(), None)
-            }
-            Via::Request => {
-                lock(&sent).insert((step.target.clone(), step.body.to_vec()));
-                let inbox = harness.new_inbox();
-                let mut replies =
-                    guarded("subscribing to an inbox", harness.subscribe(&inbox, None))
-                        .await?
-                        .map_err(|e| RunError::Broker(e.to_string()))?;
-                let mut message = step_message(step);
-                message.reply_to = Some(inbox.clone());
-                guarded("publishing a step", harness.publish(message))
-                    .await?
-                    .map_err(|e| RunError::Broker(e.to_string()))?;
-                let mut got = Vec::new();
-                while got.len() < step.answers {
-                    match tokio::time::timeout(HANG, replies.next()).await {
-                        Ok(Some(m)) => got.push(m),
-                        _ => break,
-                    }
-                }
-                let extra = match (step.listen_ms, step.answers) {
-                    (Some(ms), _) => Duration::from_millis(ms),
-                    (None, 0) => NO_ANSWER_WAIT,
-                    (None, _) => GRACE,
-                };
-                while let Ok(Some(m)) = tokio::time::timeout(extra, replies.next()).await {
-                    got.push(m);
-                }
-                (got, Some(inbox))
-            }
+        }
+        let extra = match (step.listen_ms, step.answers) {
+            (Some(ms), _) => Duration::from_millis(ms),
+            (None, 0) => NO_ANSWER_WAIT,
+            (None, _) => GRACE,
         };
-        step_inboxes.push(inbox);
-        answers.push(got);
+        while let Ok(Some(m)) = tokio::time::timeout(extra, replies.next()).await {
+            got.push(m);
+        }
+        Ok((got, inbox))
     }
 
-    // Wait for the watched messages, then for the broker to go quiet.
-    let watched = || {
-        lock(&record)
-            .iter()
-            .filter(|m| case.watch.contains(&m.subject))
-            .count()
-    };
-    guarded("the watched messages", async {
-        while watched() < expected_watch {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    })
-    .await?;
-    guarded("the broker to go quiet", async {
-        let mut seen = lock(&record).len();
-        loop {
-            tokio::time::sleep(QUIET).await;
-            let now = lock(&record).len();
-            if now == seen {
-                break;
+    /// Settles: waits for the messages the expectation has on the watched subjects, then
+    /// for the broker to go quiet.
+    async fn settle(&self) -> Result<(), RunError> {
+        let expected_watch = self
+            .case
+            .expect
+            .get(&expectation_world(self.case, self.config))
+            .map(|e| e.published.len())
+            .unwrap_or(0);
+        let watched = || {
+            lock(&self.record)
+                .iter()
+                .filter(|m| self.case.watch.contains(&m.subject))
+                .count()
+        };
+        guarded("the watched messages", async {
+            while watched() < expected_watch {
+                tokio::time::sleep(Duration::from_millis(10)).await;
             }
-            seen = now;
-        }
-    })
-    .await?;
-    drop(hosts);
-    for task in tasks {
-        task.abort();
+        })
+        .await?;
+        guarded("the broker to go quiet", async {
+            let mut seen = lock(&self.record).len();
+            loop {
+                tokio::time::sleep(QUIET).await;
+                let now = lock(&self.record).len();
+                if now == seen {
+                    break;
+                }
+                seen = now;
+            }
+        })
+        .await?;
+        Ok(())
     }
+
+    /// Ends the run (stops the hosts, then the recorder and the repliers) and collects the
+    /// observation: the answers, the case's traffic and the probes' failed deliveries.
+    fn collect(self, driven: Driven) -> Observation {
+        let Run {
+            case,
+            hosts,
+            deliveries,
+            probes,
+            record,
+            sent,
+            tasks,
+            ..
+        } = self;
+        drop(hosts);
+        for task in tasks {
+            task.abort();
+        }
+        let failures = failures(deliveries, &probes);
+        let mut names = InboxNames::default();
+        let traffic = traffic(
+            case,
+            &lock(&record),
+            &lock(&sent),
+            &driven.inboxes,
+            &mut names,
+        );
+        let answers = driven
+            .answers
+            .iter()
+            .map(|list| list.iter().map(|m| normalize(m, &mut names)).collect())
+            .collect();
+        Observation {
+            answers,
+            traffic,
+            failures,
+        }
+    }
+}
+
+/// What the recorder subscribes to: everything, or for a case with subjects that must
+/// have no subscriber, the case's own subjects and `_INBOX.>`.
+fn recorder_patterns(case: &Case) -> Vec<String> {
+    if case.no_subscriber.is_empty() {
+        return vec![">".to_string()];
+    }
+    let mut patterns = vec!["_INBOX.>".to_string()];
+    for p in case
+        .components
+        .iter()
+        .flat_map(|c| &c.subscriptions)
+        .chain(&case.watch)
+        .chain(case.repliers.iter().map(|r| &r.subject))
+        .chain(
+            case.steps
+                .iter()
+                .filter(|s| s.via != Via::Http)
+                .map(|s| &s.target),
+        )
+    {
+        if !patterns.contains(p) {
+            patterns.push(p.clone());
+        }
+    }
+    patterns
+}
+
+/// A harness replier: answers each request on `sub` as `behaviour` says (an echo replies
+/// with the request body after its first `\n`), recording its answers in `sent`.
+async fn reply(mut sub: Subscription, behaviour: Behaviour, broker: Arc<dyn Broker>, sent: Sent) {
+    while let Some(request) = sub.next().await {
+        let (Behaviour::Echo, Some(reply_to)) = (behaviour, request.reply_to) else {
+            continue;
+        };
+        let body = match request.body.iter().position(|&b| b == b'\n') {
+            Some(at) => request.body.slice(at + 1..),
+            None => Bytes::new(),
+        };
+        lock(&sent).insert((reply_to.clone(), body.to_vec()));
+        let _ = broker.publish(Message::new(reply_to, body)).await;
+    }
+}
+
+/// How the probes' failed deliveries ended (the handler's error, `trap` or `deadline`),
+/// sorted, from the hosts' delivery events.
+fn failures(
+    deliveries: Vec<broadcast::Receiver<Delivery>>,
+    probes: &BTreeSet<String>,
+) -> Vec<String> {
     let mut failures = Vec::new();
     for mut events in deliveries {
         while let Ok(delivery) = events.try_recv() {
@@ -360,9 +551,18 @@ pub async fn run_case(
         }
     }
     failures.sort();
+    failures
+}
 
-    // Keep what belongs to this case: its subjects (and the examples') and the inboxes
-    // they named.
+/// What of `record` belongs to `case`, normalized: its subjects (and the examples') and the
+/// inboxes they named, each marked as the harness's own or as the answer to a step.
+fn traffic(
+    case: &Case,
+    record: &[Message],
+    sent: &BTreeSet<(String, Vec<u8>)>,
+    step_inboxes: &[Option<String>],
+    names: &mut InboxNames,
+) -> Vec<Recorded> {
     let prefix = format!("{}.", case.id);
     let example_patterns: Vec<&String> = case
         .components
@@ -371,10 +571,8 @@ pub async fn run_case(
         .flat_map(|c| &c.subscriptions)
         .collect();
     let mut inboxes: BTreeSet<String> = step_inboxes.iter().flatten().cloned().collect();
-    let mut names = InboxNames::default();
-    let sent = lock(&sent).clone();
     let mut traffic = Vec::new();
-    for m in lock(&record).iter() {
+    for m in record {
         let ours = m.subject.starts_with(&prefix)
             || inboxes.contains(&m.subject)
             || example_patterns
@@ -392,18 +590,10 @@ pub async fn run_case(
         traffic.push(Recorded {
             by_harness: sent.contains(&(m.subject.clone(), m.body.to_vec())),
             answer_to,
-            msg: normalize(m, &mut names),
+            msg: normalize(m, names),
         });
     }
-    let answers = answers
-        .iter()
-        .map(|list| list.iter().map(|m| normalize(m, &mut names)).collect())
-        .collect();
-    Ok(Observation {
-        answers,
-        traffic,
-        failures,
-    })
+    traffic
 }
 
 /// The world whose expectation a run of `case` in `config` is checked against: the
@@ -459,6 +649,8 @@ async fn http(addr: SocketAddr, step: &Step) -> Result<Message, String> {
     })
 }
 
+/// `m` as the observation records it: inboxes named by first appearance, an HTTP answer's
+/// status apart.
 fn normalize(m: &Message, names: &mut InboxNames) -> Msg {
     let status = m.subject.strip_prefix("HTTP ").and_then(|s| s.parse().ok());
     Msg {
