@@ -157,9 +157,18 @@ pub fn compose(guest: &[u8], target: World) -> Result<Vec<u8>, ComposeError> {
 
 /// Adapts `guest` as `options` say: spliced ([`splice`]) or portable (the halves, wired
 /// with wac-graph), checks the result, and says which form it produced and why.
+///
+/// Refuses a guest that msgbridge itself adapted ([`ComposeError::AlreadyAdapted`], found
+/// as [`inspect`] finds it), in either form and either direction.
 pub fn compose_with(guest: &[u8], options: &ComposeOptions) -> Result<Composed, ComposeError> {
     let inspection = inspect(guest)?;
     let plan = plan(&inspection, options.target)?;
+    if let Some(adapted) = inspection.adapted.clone() {
+        return Err(ComposeError::AlreadyAdapted {
+            adapted,
+            world: inspection.world,
+        });
+    }
     if options.form != Some(Form::Portable) {
         match splice::splice_inspected(guest, &inspection, &plan, options) {
             Ok(bytes) => {
