@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use msgbridge_compose::{
-    compose_with, inspect, plan, spliceability, ComposeError, ComposeOptions, Form, Inspection, InterfaceUse,
-    World,
+    compose_with, inspect, plan, spliceability, ComposeError, ComposeOptions, Form, Inspection,
+    InterfaceUse, World,
 };
 use serde::Serialize;
 

@@ -58,18 +58,24 @@ pub fn running_hosts() -> Vec<FoundHost> {
         .filter_map(|entry| {
             let path = entry.ok()?.path();
             let name = path.file_name()?.to_str()?;
-            let pid = name.strip_prefix("host-")?.strip_suffix(".sock")?.parse().ok()?;
+            let pid = name
+                .strip_prefix("host-")?
+                .strip_suffix(".sock")?
+                .parse()
+                .ok()?;
             Some(FoundHost { path, pid })
         })
-        .filter(|host| match std::os::unix::net::UnixStream::connect(&host.path) {
-            Ok(_) => true,
-            Err(e) => {
-                if e.kind() == std::io::ErrorKind::ConnectionRefused && !alive(host.pid) {
-                    let _ = std::fs::remove_file(&host.path);
+        .filter(
+            |host| match std::os::unix::net::UnixStream::connect(&host.path) {
+                Ok(_) => true,
+                Err(e) => {
+                    if e.kind() == std::io::ErrorKind::ConnectionRefused && !alive(host.pid) {
+                        let _ = std::fs::remove_file(&host.path);
+                    }
+                    false
                 }
-                false
-            }
-        })
+            },
+        )
         .collect();
     hosts.sort_by_key(|host| host.pid);
     hosts

@@ -305,7 +305,10 @@ fn refuses_to_adapt_its_own_output_again_with_inspects_advice() {
                 format!("error: cannot compose {}: {advice}", first.display()),
                 "{form_flag:?} {again:?}"
             );
-            assert!(!second.exists(), "{form_flag:?} {again:?}: a file was written");
+            assert!(
+                !second.exists(),
+                "{form_flag:?} {again:?}: a file was written"
+            );
         }
     }
 }

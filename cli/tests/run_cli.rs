@@ -692,7 +692,9 @@ fn ten_default_hosts_run_side_by_side_and_request_finds_the_one_left() {
     assert_eq!(several.status.code(), Some(1));
     let message = text(&several.stderr);
     assert!(
-        message.contains("10 msgbridge hosts are running; name the one to talk to with `--control PATH`"),
+        message.contains(
+            "10 msgbridge hosts are running; name the one to talk to with `--control PATH`"
+        ),
         "{message}"
     );
     for host in &hosts {
@@ -709,7 +711,13 @@ fn ten_default_hosts_run_side_by_side_and_request_finds_the_one_left() {
     let third = sockets.join(format!("host-{}.sock", hosts[3].child.id()));
     let reply = msgbridge_with(
         dir.path(),
-        &["request", "side.echo", "echo\nthird", "--control", third.to_str().unwrap()],
+        &[
+            "request",
+            "side.echo",
+            "echo\nthird",
+            "--control",
+            third.to_str().unwrap(),
+        ],
         &env,
     );
     assert_eq!(text(&reply.stdout), "third\n", "{}", text(&reply.stderr));
@@ -764,7 +772,13 @@ fn nats_takes_a_server_list() {
     assert_eq!(text(&reply.stderr), "", "log lines without -v");
     let bad = msgbridge(
         dir.path(),
-        &["request", "list.echo", "x", "--nats", "nats://a:4222,nats://b:x"],
+        &[
+            "request",
+            "list.echo",
+            "x",
+            "--nats",
+            "nats://a:4222,nats://b:x",
+        ],
     );
     assert_eq!(bad.status.code(), Some(1));
     assert!(

@@ -6,8 +6,8 @@
 use std::collections::BTreeSet;
 
 use msgbridge_compose::{
-    compose_with, inspect, memory_definitions, splice, spliceability, top_level_names, ComposeError,
-    ComposeOptions, Form, InspectError, NotSpliceable, SpliceError, World,
+    compose_with, inspect, memory_definitions, splice, spliceability, top_level_names,
+    ComposeError, ComposeOptions, Form, InspectError, NotSpliceable, SpliceError, World,
 };
 use msgbridge_examples as examples;
 use msgbridge_test_artifacts as artifacts;

@@ -69,6 +69,8 @@ impl NatsBroker {
                             subscription = sid,
                             "slow consumer: a subscription's inbox is full, so NATS messages for it are being dropped"
                         ),
+                        // The connection's own end, when the client is dropped.
+                        async_nats::Event::Closed => tracing::debug!(%url, "NATS connection closed"),
                         other => tracing::warn!(%url, event = %other, "NATS event"),
                     }
                 }

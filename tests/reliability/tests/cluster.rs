@@ -136,7 +136,11 @@ async fn served_exactly(replicas: &[&Replica], expected: usize) -> Vec<usize> {
     })
     .await;
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(total(), expected, "a request was delivered to more than one host");
+    assert_eq!(
+        total(),
+        expected,
+        "a request was delivered to more than one host"
+    );
     replicas.iter().map(|r| r.served()).collect()
 }
 
@@ -167,9 +171,16 @@ async fn two_hosts_on_a_nats_cluster_survive_a_host_and_then_its_node_dying() {
     let warmed_up = first.served() + second.served();
 
     // Both up: every request answered, once, and the queue group spreads them.
-    assert_eq!(round(&client, 1_000).await, 0, "requests lost with both hosts up");
+    assert_eq!(
+        round(&client, 1_000).await,
+        0,
+        "requests lost with both hosts up"
+    );
     let shares = served_exactly(&[&first, &second], warmed_up + ROUND).await;
-    assert!(shares.iter().all(|&n| n > 1), "one host served them all: {shares:?}");
+    assert!(
+        shares.iter().all(|&n| n > 1),
+        "one host served them all: {shares:?}"
+    );
     eprintln!("both hosts up: {ROUND} requests answered, served {shares:?} (with the warm-up)");
 
     // The first host dies: the second answers every request.
@@ -201,12 +212,18 @@ async fn two_hosts_on_a_nats_cluster_survive_a_host_and_then_its_node_dying() {
     })
     .await;
     let failover = killed.elapsed();
-    eprintln!("its node killed: answering again after {failover:?}, {refused} requests refused meanwhile");
+    eprintln!(
+        "its node killed: answering again after {failover:?}, {refused} requests refused meanwhile"
+    );
     assert!(
         failover < FAILOVER_BOUND,
         "the host answered again only after {failover:?}"
     );
-    assert_eq!(round(&client, 4_000).await, 0, "requests lost after the failover");
+    assert_eq!(
+        round(&client, 4_000).await,
+        0,
+        "requests lost after the failover"
+    );
     drop(first);
     drop(second);
 

@@ -249,7 +249,11 @@ impl NatsCluster {
     /// others after it in order: what a host given node `i` as its own would be given.
     pub fn servers_from(&self, i: usize) -> String {
         let mut urls = vec![self.url(i)];
-        urls.extend((0..self.nodes.len()).filter(|j| *j != i).map(|j| self.url(j)));
+        urls.extend(
+            (0..self.nodes.len())
+                .filter(|j| *j != i)
+                .map(|j| self.url(j)),
+        );
         urls.join(",")
     }
 
