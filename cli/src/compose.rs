@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use msgbridge_compose::{
-    compose_with, default_form, inspect, plan, ComposeOptions, Form, Inspection, InterfaceUse,
-    World,
+    compose_with, default_form, inspect, plan, ComposeError, ComposeOptions, Form, Inspection,
+    InterfaceUse, World,
 };
 use serde::Serialize;
 
@@ -190,14 +190,14 @@ impl Report {
                 form: None,
                 portable_because: None,
                 halves: Vec::new(),
-                refused: Some(format!(
-                    "it was already adapted by msgbridge {} ({} form) to run on a {} host; \
-                     composing it again would wrap it twice, so compose the original \
-                     component instead",
-                    adapted.version,
-                    adapted.form.name(),
-                    inspection.world.name()
-                )),
+                // The advice `compose` gives when it refuses the same component.
+                refused: Some(
+                    ComposeError::AlreadyAdapted {
+                        adapted: adapted.clone(),
+                        world: inspection.world,
+                    }
+                    .to_string(),
+                ),
             },
             (None, Err(e)) => OtherHost {
                 world: other.name(),

@@ -2,6 +2,10 @@
 //! and `msgbridge publish` put messages on a running host's broker, the in-process one
 //! included. One JSON object per line each way: a [`ControlRequest`], then a
 //! [`ControlResponse`]. The socket is the user's own (mode 0600, in a 0700 directory).
+//!
+//! Each host has its own socket, `host-<pid>.sock` in [`runtime_dir`] unless `--control`
+//! names another, so any number of hosts run side by side; a client without `--control`
+//! talks to the one host running ([`find_host`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,10 +18,10 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
 
-/// The default control socket: `$XDG_RUNTIME_DIR/msgbridge/control.sock`, or
-/// `/tmp/msgbridge-<uid>/control.sock`.
-pub fn default_path() -> PathBuf {
-    let dir = match std::env::var_os("XDG_RUNTIME_DIR") {
+/// The directory the hosts' control sockets are in: `$XDG_RUNTIME_DIR/msgbridge`, or
+/// `/tmp/msgbridge-<uid>`.
+pub fn runtime_dir() -> PathBuf {
+    match std::env::var_os("XDG_RUNTIME_DIR") {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir).join("msgbridge"),
         _ => {
             let uid = std::fs::metadata("/proc/self")
@@ -25,8 +29,103 @@ pub fn default_path() -> PathBuf {
                 .unwrap_or(0);
             std::env::temp_dir().join(format!("msgbridge-{uid}"))
         }
+    }
+}
+
+/// The default control socket of the host whose process id is `pid`:
+/// `host-<pid>.sock` in [`runtime_dir`], so that any number of hosts run side by side.
+pub fn socket_for(pid: u32) -> PathBuf {
+    runtime_dir().join(format!("host-{pid}.sock"))
+}
+
+/// A host found through its default control socket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundHost {
+    /// Its control socket.
+    pub path: PathBuf,
+    /// Its process id, from the socket's name.
+    pub pid: u32,
+}
+
+/// The hosts listening on a default control socket now, by process id. A socket nobody
+/// listens on is skipped, and removed when its process is gone (it died without removing
+/// it); one whose process lives may be a host between binding and listening.
+pub fn running_hosts() -> Vec<FoundHost> {
+    let Ok(entries) = std::fs::read_dir(runtime_dir()) else {
+        return Vec::new();
     };
-    dir.join("control.sock")
+    let mut hosts: Vec<FoundHost> = entries
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let name = path.file_name()?.to_str()?;
+            let pid = name
+                .strip_prefix("host-")?
+                .strip_suffix(".sock")?
+                .parse()
+                .ok()?;
+            Some(FoundHost { path, pid })
+        })
+        .filter(
+            |host| match std::os::unix::net::UnixStream::connect(&host.path) {
+                Ok(_) => true,
+                Err(e) => {
+                    if e.kind() == std::io::ErrorKind::ConnectionRefused && !alive(host.pid) {
+                        let _ = std::fs::remove_file(&host.path);
+                    }
+                    false
+                }
+            },
+        )
+        .collect();
+    hosts.sort_by_key(|host| host.pid);
+    hosts
+}
+
+/// Whether process `pid` exists (where `/proc` says; elsewhere it is taken to be gone).
+fn alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    proc.join("self").exists() && proc.join(pid.to_string()).exists()
+}
+
+/// The control socket `msgbridge request` and `publish` use without `--control`: that of
+/// the one host running. With none, or several, an error saying what to do (with several,
+/// each one's socket and what it serves).
+pub async fn find_host() -> Result<PathBuf> {
+    let hosts = running_hosts();
+    match hosts.as_slice() {
+        [one] => Ok(one.path.clone()),
+        [] => bail!(
+            "no msgbridge host is running (no control socket in {}): start one with \
+             `msgbridge run`, or give `--nats URL` to talk to NATS directly",
+            runtime_dir().display()
+        ),
+        several => {
+            let mut list = String::new();
+            for host in several {
+                let described = match tokio::time::timeout(
+                    Duration::from_secs(2),
+                    send(&host.path, &ControlRequest::Describe),
+                )
+                .await
+                {
+                    Ok(Ok(ControlResponse {
+                        host: Some(what), ..
+                    })) => what,
+                    _ => "(did not say what it serves)".to_string(),
+                };
+                list.push_str(&format!(
+                    "\n  --control {} (pid {}): {described}",
+                    host.path.display(),
+                    host.pid
+                ));
+            }
+            bail!(
+                "{} msgbridge hosts are running; name the one to talk to with `--control \
+                 PATH`:{list}",
+                several.len()
+            )
+        }
+    }
 }
 
 /// What a client asks.
@@ -49,6 +148,8 @@ pub enum ControlRequest {
         /// The body.
         body: Vec<u8>,
     },
+    /// Say what the host serves (its readiness line's summary), in `host`.
+    Describe,
 }
 
 /// What the host answers.
@@ -58,11 +159,36 @@ pub struct ControlResponse {
     pub reply: Option<Vec<u8>>,
     /// What went wrong, in words.
     pub error: Option<String>,
+    /// What the host serves, answering [`ControlRequest::Describe`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+}
+
+impl ControlResponse {
+    fn reply(reply: Option<Vec<u8>>) -> Self {
+        ControlResponse {
+            reply,
+            error: None,
+            host: None,
+        }
+    }
+
+    fn failed(error: String) -> Self {
+        ControlResponse {
+            reply: None,
+            error: Some(error),
+            host: None,
+        }
+    }
 }
 
 /// Listens on `path` (replacing a stale socket) and serves clients with `broker`, until the
-/// returned task is aborted.
-pub fn serve(path: &Path, broker: Arc<dyn Broker>) -> Result<tokio::task::JoinHandle<()>> {
+/// returned task is aborted; `described` is what the host says it serves.
+pub fn serve(
+    path: &Path,
+    broker: Arc<dyn Broker>,
+    described: String,
+) -> Result<tokio::task::JoinHandle<()>> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         use std::os::unix::fs::PermissionsExt;
@@ -84,23 +210,25 @@ pub fn serve(path: &Path, broker: Arc<dyn Broker>) -> Result<tokio::task::JoinHa
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
         .with_context(|| format!("cannot restrict {}", path.display()))?;
+    let described: Arc<str> = described.into();
     Ok(tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
-            tokio::spawn(client(stream, broker.clone()));
+            tokio::spawn(client(stream, broker.clone(), described.clone()));
         }
     }))
 }
 
-async fn client(stream: UnixStream, broker: Arc<dyn Broker>) {
+async fn client(stream: UnixStream, broker: Arc<dyn Broker>, described: Arc<str>) {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read).lines();
     while let Ok(Some(line)) = lines.next_line().await {
         let response = match serde_json::from_str::<ControlRequest>(&line) {
-            Ok(request) => answer(&broker, request).await,
-            Err(e) => ControlResponse {
-                reply: None,
-                error: Some(format!("not a control request: {e}")),
+            Ok(ControlRequest::Describe) => ControlResponse {
+                host: Some(described.to_string()),
+                ..ControlResponse::reply(None)
             },
+            Ok(request) => answer(&broker, request).await,
+            Err(e) => ControlResponse::failed(format!("not a control request: {e}")),
         };
         let Ok(mut text) = serde_json::to_string(&response) else {
             return;
@@ -113,41 +241,28 @@ async fn client(stream: UnixStream, broker: Arc<dyn Broker>) {
 }
 
 async fn answer(broker: &Arc<dyn Broker>, request: ControlRequest) -> ControlResponse {
-    let failed = |e: msgbridge_host::BrokerError| ControlResponse {
-        reply: None,
-        error: Some(e.to_string()),
-    };
-    match request {
+    let result = match request {
         ControlRequest::Request {
             subject,
             body,
             timeout_ms,
-        } => match broker
+        } => broker
             .request(
                 Message::new(subject, Bytes::from(body)),
                 Some(Duration::from_millis(timeout_ms)),
                 Some(1),
             )
             .await
-        {
-            Ok(replies) => ControlResponse {
-                reply: replies.into_iter().next().map(|m| m.body.to_vec()),
-                error: None,
-            },
-            Err(e) => failed(e),
-        },
-        ControlRequest::Publish { subject, body } => {
-            match broker
-                .publish(Message::new(subject, Bytes::from(body)))
-                .await
-            {
-                Ok(()) => ControlResponse {
-                    reply: None,
-                    error: None,
-                },
-                Err(e) => failed(e),
-            }
-        }
+            .map(|replies| replies.into_iter().next().map(|m| m.body.to_vec())),
+        ControlRequest::Publish { subject, body } => broker
+            .publish(Message::new(subject, Bytes::from(body)))
+            .await
+            .map(|()| None),
+        ControlRequest::Describe => Ok(None),
+    };
+    match result {
+        Ok(reply) => ControlResponse::reply(reply),
+        Err(e) => ControlResponse::failed(e.to_string()),
     }
 }
 

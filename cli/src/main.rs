@@ -48,7 +48,14 @@ enum Command {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.verbose, cli.quiet, cli.color);
+    // `request` and `publish` print the reply and nothing else: the host library's and the
+    // NATS client's info lines only with `-v`.
+    let sends = matches!(cli.command, Command::Request(_) | Command::Publish(_));
+    init_logging(
+        cli.verbose,
+        cli.quiet || (sends && cli.verbose == 0),
+        cli.color,
+    );
     match dispatch(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

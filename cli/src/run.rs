@@ -69,9 +69,10 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", requires = "component")]
     pub warm: Option<usize>,
 
-    /// NATS server URL; without it (and without `nats` in the manifest) the in-process
+    /// NATS server URL, or a cluster's servers comma-separated (`nats://a:4222,nats://b:4222`,
+    /// tried in that order); without it (and without `nats` in the manifest) the in-process
     /// broker is used.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL[,URL...]")]
     pub nats: Option<String>,
 
     /// Messaging worlds served: wasmcloud, wasi or both [default: both].
@@ -104,8 +105,9 @@ pub struct RunArgs {
     #[arg(long)]
     pub watch: bool,
 
-    /// The control socket `msgbridge request` and `publish` talk to [default: a per-user
-    /// socket].
+    /// The control socket `msgbridge request` and `publish` talk to [default:
+    /// `host-<pid>.sock` in `$XDG_RUNTIME_DIR/msgbridge` or `/tmp/msgbridge-<uid>`, one per
+    /// host].
     #[arg(long, value_name = "PATH")]
     pub control: Option<PathBuf>,
 
@@ -238,30 +240,19 @@ fn prepare(
     Ok(spec)
 }
 
-/// Starts a host with everything `args` asks for and loads its components. The host runs
-/// until it is dropped or stopped.
-pub async fn start(args: &RunArgs) -> Result<Started> {
-    let base = base_limits(args);
-    let manifest = match &args.manifest {
-        Some(path) => Manifest::load(path)?,
-        None => Manifest::default(),
-    };
-    let wash_config = args.wash_config.clone().or_else(|| {
-        let default = PathBuf::from(".wash/config.yaml");
-        (args.component.is_none() && args.manifest.is_none() && default.is_file())
-            .then_some(default)
-    });
-    let wash = match &wash_config {
-        Some(path) => Some(crate::wash::load(path)?),
-        None => None,
-    };
-    let hosted = args.worlds.or(manifest.worlds).unwrap_or_default();
-
+/// Every component to run, with its file: the manifest's, the wash project's, then the
+/// command line's.
+fn sources(
+    args: &RunArgs,
+    manifest: &Manifest,
+    wash: Option<&crate::wash::WashProject>,
+    base: Limits,
+) -> Result<Vec<Source>> {
     let mut sources = Vec::new();
     for (component, spec) in manifest.components.iter().zip(manifest.specs_with(base)?) {
         sources.push((component.path.clone(), spec));
     }
-    for spec in wash.iter().flat_map(|w| w.specs.iter()) {
+    for spec in wash.into_iter().flat_map(|w| w.specs.iter()) {
         let mut spec = spec.clone();
         spec.limits = base;
         sources.push((PathBuf::new(), spec));
@@ -285,8 +276,8 @@ pub async fn start(args: &RunArgs) -> Result<Started> {
              or --wash-config FILE (or run in a wash project's directory)"
         );
     }
-    let wash_paths = wash.as_ref().map(|w| w.files.clone()).unwrap_or_default();
-    let sources: Vec<Source> = sources
+    let wash_paths = wash.map(|w| w.files.clone()).unwrap_or_default();
+    Ok(sources
         .into_iter()
         .map(|(path, spec)| {
             let path = if path.as_os_str().is_empty() {
@@ -300,7 +291,63 @@ pub async fn start(args: &RunArgs) -> Result<Started> {
                 spec,
             }
         })
-        .collect();
+        .collect())
+}
+
+/// How long loading a component may take before `msgbridge run` says it is compiling.
+pub const SLOW_LOAD: Duration = Duration::from_secs(1);
+
+/// Loads `spec` on `host`. With `announce`, a load that takes longer than [`SLOW_LOAD`]
+/// (compiling: a component in the runtime's cache loads at once) is announced on stderr,
+/// once, with the component's size, and its end with the time it took.
+async fn load(host: &Host, spec: ComponentSpec, announce: bool) -> Result<()> {
+    let name = spec.name.clone();
+    let megabytes = spec.wasm.len() as f64 / 1e6;
+    let loading = host.add_component(spec);
+    tokio::pin!(loading);
+    tokio::select! {
+        loaded = &mut loading => return Ok(loaded?),
+        () = tokio::time::sleep(SLOW_LOAD), if announce => {}
+    }
+    eprintln!(
+        "msgbridge: compiling {name} ({megabytes:.1} MB)... (once: the compiled code is cached \
+         for the next start)"
+    );
+    let started = std::time::Instant::now();
+    loading.await?;
+    eprintln!(
+        "msgbridge: compiled {name} in {:.1} s",
+        started.elapsed().as_secs_f64() + SLOW_LOAD.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Starts a host with everything `args` asks for and loads its components. The host runs
+/// until it is dropped or stopped.
+pub async fn start(args: &RunArgs) -> Result<Started> {
+    start_announcing(args, false).await
+}
+
+/// [`start`], saying on stderr when a component takes a while to compile when `announce`
+/// is set (`msgbridge run` sets it on a terminal, without `-q`).
+async fn start_announcing(args: &RunArgs, announce: bool) -> Result<Started> {
+    let base = base_limits(args);
+    let manifest = match &args.manifest {
+        Some(path) => Manifest::load(path)?,
+        None => Manifest::default(),
+    };
+    let wash_config = args.wash_config.clone().or_else(|| {
+        let default = PathBuf::from(".wash/config.yaml");
+        (args.component.is_none() && args.manifest.is_none() && default.is_file())
+            .then_some(default)
+    });
+    let wash = match &wash_config {
+        Some(path) => Some(crate::wash::load(path)?),
+        None => None,
+    };
+    let hosted = args.worlds.or(manifest.worlds).unwrap_or_default();
+
+    let sources = sources(args, &manifest, wash.as_ref(), base)?;
 
     let (broker, broker_name): (Arc<dyn Broker>, String) =
         match args.nats.as_ref().or(manifest.nats.as_ref()) {
@@ -331,35 +378,50 @@ pub async fn start(args: &RunArgs) -> Result<Started> {
     let host = Host::start(config).await?;
     for source in &sources {
         let spec = prepare(source.spec.clone(), &source.path, hosted, args.adapt)?;
-        host.add_component(spec).await?;
+        load(&host, spec, announce).await?;
     }
-    let (control, control_task) = if args.no_control {
-        (None, None)
-    } else {
-        let path = args
-            .control
-            .clone()
-            .unwrap_or_else(crate::control::default_path);
-        let task = crate::control::serve(&path, broker)?;
-        (Some(path), Some(task))
-    };
-    Ok(Started {
+    let mut started = Started {
         host,
-        control,
-        control_task,
+        control: None,
+        control_task: None,
         sources,
         adapt: args.adapt,
         broker_name,
-    })
+    };
+    if !args.no_control {
+        started.open_control(args.control.clone(), broker)?;
+    }
+    Ok(started)
 }
 
 impl Started {
+    /// Serves the control socket at `path`, by default this process's own in the runtime
+    /// directory (sweeping there the sockets of hosts that died without removing theirs).
+    fn open_control(&mut self, path: Option<PathBuf>, broker: Arc<dyn Broker>) -> Result<()> {
+        let path = path.unwrap_or_else(|| {
+            crate::control::running_hosts();
+            crate::control::socket_for(std::process::id())
+        });
+        self.control_task = Some(crate::control::serve(&path, broker, self.described())?);
+        self.control = Some(path);
+        Ok(())
+    }
+
     /// The one line `msgbridge run` prints when ready: worlds, broker, HTTP, components and
-    /// their subscriptions, the control socket.
+    /// their subscriptions ([`Started::described`]), the control socket.
     pub fn readiness(&self) -> String {
+        let mut line = format!("msgbridge: ready: {}", self.described());
+        if let Some(path) = &self.control {
+            line.push_str(&format!("; control socket {}", path.display()));
+        }
+        line
+    }
+
+    /// What the host serves: worlds, broker, HTTP, components and their subscriptions.
+    pub fn described(&self) -> String {
         let (components, http_component) = self.host.summary();
         let mut line = format!(
-            "msgbridge: ready: serving {} on {}",
+            "serving {} on {}",
             self.host.hosted().packages(),
             self.broker_name
         );
@@ -380,9 +442,6 @@ impl Started {
             })
             .collect();
         line.push_str(&format!("; components: {}", components.join(", ")));
-        if let Some(path) = &self.control {
-            line.push_str(&format!("; control socket {}", path.display()));
-        }
         line
     }
 
@@ -429,7 +488,8 @@ impl Started {
 /// Runs `msgbridge run`: starts the host, prints the readiness line, serves (reloading
 /// changed components with `--watch`) until Ctrl-C or SIGTERM, then drains.
 pub async fn run(args: RunArgs, quiet: bool) -> Result<()> {
-    let mut started = start(&args).await?;
+    let announce = !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut started = start_announcing(&args, announce).await?;
     if !quiet {
         eprintln!("{}", started.readiness());
     }

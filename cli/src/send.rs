@@ -21,7 +21,8 @@ pub struct SendArgs {
     /// Send through this NATS server instead of a running host's control socket.
     #[arg(long, value_name = "URL")]
     pub nats: Option<String>,
-    /// The running host's control socket.
+    /// The running host's control socket [default: that of the one `msgbridge run` on this
+    /// machine started without `--control`; with several, name one].
     #[arg(long, value_name = "PATH", conflicts_with = "nats")]
     pub control: Option<PathBuf>,
     /// How long a request waits for its reply, in milliseconds.
@@ -38,7 +39,7 @@ fn body(arg: &str) -> Result<Vec<u8>> {
 }
 
 /// Runs `msgbridge request` (with `request`) or `msgbridge publish`; a reply's body goes
-/// to standard output as it is.
+/// to standard output as a line (the body as it is, then a newline).
 pub async fn send(args: SendArgs, request: bool) -> Result<()> {
     let body = body(&args.body)?;
     let reply = match &args.nats {
@@ -69,7 +70,10 @@ pub async fn send(args: SendArgs, request: bool) -> Result<()> {
             }
         }
         None => {
-            let path = args.control.clone().unwrap_or_else(control::default_path);
+            let path = match &args.control {
+                Some(path) => path.clone(),
+                None => control::find_host().await?,
+            };
             let op = if request {
                 ControlRequest::Request {
                     subject: args.subject.clone(),
@@ -93,13 +97,14 @@ pub async fn send(args: SendArgs, request: bool) -> Result<()> {
             response.reply
         }
     };
-    if let Some(reply) = reply {
+    if let Some(mut reply) = reply {
+        // A line, as `nats request --raw` prints it: the body, then a newline.
+        reply.push(b'\n');
         let mut stdout = std::io::stdout();
-        stdout.write_all(&reply)?;
-        if std::io::IsTerminal::is_terminal(&stdout) && !reply.ends_with(b"\n") {
-            stdout.write_all(b"\n")?;
-        }
-        stdout.flush()?;
+        stdout
+            .write_all(&reply)
+            .and_then(|()| stdout.flush())
+            .context("cannot write standard output")?;
     }
     Ok(())
 }

@@ -258,3 +258,57 @@ fn the_output_honours_the_umask() {
         assert_eq!(actual, mode, "umask {umask}: mode {actual:o}");
     }
 }
+
+/// `compose` on a component msgbridge composed (spliced or portable) is refused with exit
+/// status 1, no file written, and the advice `inspect` prints for it.
+#[test]
+fn refuses_to_adapt_its_own_output_again_with_inspects_advice() {
+    for form_flag in [None, Some("--portable")] {
+        let dir = tempfile::tempdir().unwrap();
+        let first = dir.path().join("probe.wasmcloud.wasm");
+        let mut args = vec![
+            "compose",
+            artifacts::WASI_PROBE_PATH,
+            "--target",
+            "wasmcloud",
+            "-o",
+            first.to_str().unwrap(),
+        ];
+        args.extend(form_flag);
+        let output = msgbridge(&args);
+        assert!(output.status.success(), "{}", stderr(&output));
+
+        let inspected = msgbridge(&["inspect", first.to_str().unwrap()]);
+        assert!(inspected.status.success(), "{}", stderr(&inspected));
+        let report = String::from_utf8_lossy(&inspected.stdout).into_owned();
+        let advice = report
+            .lines()
+            .find_map(|l| l.strip_prefix("for a wasi host: "))
+            .unwrap_or_else(|| panic!("no advice for a wasi host in:\n{report}"));
+        assert!(advice.contains("wrap it twice"), "{advice}");
+
+        for again in [None, Some("--portable")] {
+            let second = dir.path().join("probe.again.wasm");
+            let mut args = vec![
+                "compose",
+                first.to_str().unwrap(),
+                "--target",
+                "wasi",
+                "-o",
+                second.to_str().unwrap(),
+            ];
+            args.extend(again);
+            let output = msgbridge(&args);
+            assert_eq!(output.status.code(), Some(1), "{form_flag:?} {again:?}");
+            assert_eq!(
+                stderr(&output).trim_end(),
+                format!("error: cannot compose {}: {advice}", first.display()),
+                "{form_flag:?} {again:?}"
+            );
+            assert!(
+                !second.exists(),
+                "{form_flag:?} {again:?}: a file was written"
+            );
+        }
+    }
+}

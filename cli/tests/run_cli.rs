@@ -25,9 +25,15 @@ struct Running {
 impl Running {
     /// Starts `msgbridge ARGS` in `dir` and waits for its readiness line.
     fn start(dir: &Path, args: &[&str]) -> Running {
+        Self::start_with(dir, args, &[])
+    }
+
+    /// [`Running::start`] with the environment variables `env` set.
+    fn start_with(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Running {
         let mut child = Command::new(env!("CARGO_BIN_EXE_msgbridge"))
             .args(args)
             .current_dir(dir)
+            .envs(env.iter().copied())
             .env_remove("RUST_LOG")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -124,9 +130,15 @@ impl Drop for Running {
 
 /// Runs `msgbridge ARGS` to completion.
 fn msgbridge(dir: &Path, args: &[&str]) -> Output {
+    msgbridge_with(dir, args, &[])
+}
+
+/// [`msgbridge`] with the environment variables `env` set.
+fn msgbridge_with(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_msgbridge"))
         .args(args)
         .current_dir(dir)
+        .envs(env.iter().copied())
         .env_remove("RUST_LOG")
         .stdin(Stdio::null())
         .output()
@@ -344,7 +356,9 @@ fn request_and_publish_reach_a_running_host_through_its_control_socket() {
         &["request", "probe.echo", "echo\nhello", "--control", socket],
     );
     assert!(reply.status.success(), "{}", text(&reply.stderr));
-    assert_eq!(text(&reply.stdout), "hello");
+    // The reply as a line, and nothing else on stderr (no library log lines).
+    assert_eq!(text(&reply.stdout), "hello\n");
+    assert_eq!(text(&reply.stderr), "");
     // publish: delivered without a reply subject, so nothing comes back.
     let publish = msgbridge(
         dir.path(),
@@ -625,7 +639,8 @@ fn watch_reloads_a_changed_component_and_keeps_a_broken_change_out() {
             &["request", "tasks.leet", body, "--control", socket],
         );
         assert!(out.status.success(), "{}", text(&out.stderr));
-        text(&out.stdout)
+        let reply = text(&out.stdout);
+        reply.strip_suffix('\n').expect("a line").to_string()
     };
     assert_eq!(request("echo\nHello"), "Hello");
 
@@ -638,4 +653,137 @@ fn watch_reloads_a_changed_component_and_keeps_a_broken_change_out() {
     std::fs::copy(msgbridge_examples::LEET_WORKER_PATH, &worker).unwrap();
     wait_for_log(&host, "reloaded");
     assert_eq!(request("Hello World"), "H3110 W0r1d");
+}
+
+/// Ten `msgbridge run` with default flags start side by side, each on a control socket of
+/// its own; `request` without `--control` lists them when several run, finds the one when
+/// one does, and sweeps the sockets of hosts that died without removing theirs.
+#[test]
+fn ten_default_hosts_run_side_by_side_and_request_finds_the_one_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let runtime_dir = dir.path().join("run");
+    std::fs::create_dir(&runtime_dir).unwrap();
+    let env: [(&str, &Path); 1] = [("XDG_RUNTIME_DIR", &runtime_dir)];
+    let sockets = runtime_dir.join("msgbridge");
+    // A host that died (its socket left, nobody listening).
+    std::fs::create_dir_all(&sockets).unwrap();
+    let stale = sockets.join("host-999999999.sock");
+    drop(std::os::unix::net::UnixListener::bind(&stale).unwrap());
+
+    let args = ["run", artifacts::WASMCLOUD_PROBE_PATH, "-s", "side.>"];
+    let mut hosts: Vec<Running> = std::thread::scope(|scope| {
+        let started: Vec<_> = (0..10)
+            .map(|_| scope.spawn(|| Running::start_with(dir.path(), &args, &env)))
+            .collect();
+        started.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for host in &hosts {
+        let socket = sockets.join(format!("host-{}.sock", host.child.id()));
+        assert!(
+            host.ready
+                .ends_with(&format!("; control socket {}", socket.display())),
+            "{}",
+            host.ready
+        );
+    }
+    assert!(!stale.exists(), "the dead host's socket was not swept");
+
+    let several = msgbridge_with(dir.path(), &["request", "side.echo", "echo\nx"], &env);
+    assert_eq!(several.status.code(), Some(1));
+    let message = text(&several.stderr);
+    assert!(
+        message.contains(
+            "10 msgbridge hosts are running; name the one to talk to with `--control PATH`"
+        ),
+        "{message}"
+    );
+    for host in &hosts {
+        let socket = sockets.join(format!("host-{}.sock", host.child.id()));
+        assert!(
+            message.contains(&format!(
+                "--control {} (pid {}): serving ",
+                socket.display(),
+                host.child.id()
+            )),
+            "{message}"
+        );
+    }
+    let third = sockets.join(format!("host-{}.sock", hosts[3].child.id()));
+    let reply = msgbridge_with(
+        dir.path(),
+        &[
+            "request",
+            "side.echo",
+            "echo\nthird",
+            "--control",
+            third.to_str().unwrap(),
+        ],
+        &env,
+    );
+    assert_eq!(text(&reply.stdout), "third\n", "{}", text(&reply.stderr));
+
+    // Nine killed with SIGKILL, their sockets left behind: the one left is found.
+    let last = hosts.pop().unwrap();
+    drop(hosts);
+    let reply = msgbridge_with(dir.path(), &["request", "side.echo", "echo\nlast"], &env);
+    assert_eq!(text(&reply.stdout), "last\n", "{}", text(&reply.stderr));
+    let left: Vec<_> = std::fs::read_dir(&sockets).unwrap().collect();
+    assert_eq!(left.len(), 1, "{left:?}");
+
+    drop(last);
+    let none = msgbridge_with(dir.path(), &["request", "side.echo", "echo"], &env);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(
+        text(&none.stderr).contains("no msgbridge host is running"),
+        "{}",
+        text(&none.stderr)
+    );
+}
+
+/// `--nats` takes a server list: a host whose first server is down uses the next, and
+/// `request --nats LIST` prints the reply as a line with no log lines.
+#[test]
+fn nats_takes_a_server_list() {
+    let nats = NatsServer::start();
+    let dead = format!(
+        "nats://127.0.0.1:{}",
+        msgbridge_test_support::free_port().unwrap()
+    );
+    let servers = format!("{dead},{}", nats.url());
+    let dir = tempfile::tempdir().unwrap();
+    let _host = Running::start(
+        dir.path(),
+        &[
+            "run",
+            artifacts::WASMCLOUD_PROBE_PATH,
+            "--nats",
+            &servers,
+            "-s",
+            "list.>",
+            "--no-control",
+        ],
+    );
+    let reply = msgbridge(
+        dir.path(),
+        &["request", "list.echo", "echo\nlisted", "--nats", &servers],
+    );
+    assert!(reply.status.success(), "{}", text(&reply.stderr));
+    assert_eq!(text(&reply.stdout), "listed\n");
+    assert_eq!(text(&reply.stderr), "", "log lines without -v");
+    let bad = msgbridge(
+        dir.path(),
+        &[
+            "request",
+            "list.echo",
+            "x",
+            "--nats",
+            "nats://a:4222,nats://b:x",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stderr).contains("invalid NATS server URL \"nats://b:x\""),
+        "{}",
+        text(&bad.stderr)
+    );
 }

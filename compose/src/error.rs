@@ -169,6 +169,19 @@ pub enum ComposeError {
         #[source]
         source: BoxError,
     },
+    /// msgbridge itself already adapted the guest (as [`crate::inspect`] recognises from its
+    /// producers section): adapting it again would wrap it twice.
+    #[error(
+        "it was already adapted by msgbridge {} ({} form) to run on a {} host; composing it \
+         again would wrap it twice, so compose the original component instead",
+        .adapted.version, .adapted.form.name(), .world.name()
+    )]
+    AlreadyAdapted {
+        /// msgbridge's mark on it: the version and form that adapted it.
+        adapted: crate::Adapted,
+        /// The world it speaks now, that of the host it was adapted for.
+        world: World,
+    },
     /// The composed component failed msgbridge's own checks (a bug in msgbridge).
     #[error("the composed component is wrong, which is a msgbridge bug: {problem}")]
     Check {

@@ -161,9 +161,18 @@ pub fn compose(guest: &[u8], target: World) -> Result<Vec<u8>, ComposeError> {
 /// In the default form (`options.form` `None`) a guest the splice route cannot take gets
 /// the portable form with the reason ([`SpliceError::portable_reason`]) rather than an
 /// error; [`default_form`] tells which without composing.
+///
+/// Refuses a guest that msgbridge itself adapted ([`ComposeError::AlreadyAdapted`], found
+/// as [`inspect`] finds it), in either form and either direction.
 pub fn compose_with(guest: &[u8], options: &ComposeOptions) -> Result<Composed, ComposeError> {
     let inspection = inspect(guest)?;
     let plan = plan(&inspection, options.target)?;
+    if let Some(adapted) = inspection.adapted.clone() {
+        return Err(ComposeError::AlreadyAdapted {
+            adapted,
+            world: inspection.world,
+        });
+    }
     let portable_because = match options.form {
         Some(Form::Portable) => None,
         Some(Form::Spliced) => {

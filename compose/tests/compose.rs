@@ -341,3 +341,52 @@ fn msgbridge_output_is_recognised_with_its_form() {
         assert_eq!(adapted.version, env!("CARGO_PKG_VERSION"));
     }
 }
+
+/// Composing msgbridge's own output again is refused, for both forms and both directions,
+/// with the advice `inspect` gives: compose the original instead.
+#[test]
+fn msgbridge_output_is_not_adapted_twice() {
+    for (guest, first) in [
+        (artifacts::WASI_PROBE, World::Wasmcloud),
+        (artifacts::WASMCLOUD_PROBE, World::Wasi),
+    ] {
+        for form in [Form::Spliced, Form::Portable] {
+            let options = ComposeOptions {
+                form: Some(form),
+                ..ComposeOptions::new(first)
+            };
+            let adapted = compose_with(guest, &options).unwrap().bytes;
+            // Back to the guest's own world, in any form asked for.
+            for again in [None, Some(Form::Spliced), Some(Form::Portable)] {
+                let options = ComposeOptions {
+                    form: again,
+                    ..ComposeOptions::new(first.other())
+                };
+                let err = compose_with(&adapted, &options).unwrap_err();
+                let case = format!("{first} {form:?}, again as {again:?}");
+                match &err {
+                    ComposeError::AlreadyAdapted { adapted, world } => {
+                        assert_eq!(adapted.form, form, "{case}");
+                        assert_eq!(*world, first, "{case}");
+                    }
+                    other => panic!("{case}: {other}"),
+                }
+                let text = err.to_string();
+                assert!(
+                    text.contains(&format!(
+                        "already adapted by msgbridge {} ({} form) to run on a {} host",
+                        env!("CARGO_PKG_VERSION"),
+                        form.name(),
+                        first.name()
+                    )) && text.contains("compose the original component instead"),
+                    "{case}: {text}"
+                );
+            }
+            // For the world it now speaks it needs nothing, as before.
+            assert!(matches!(
+                compose(&adapted, first).unwrap_err(),
+                ComposeError::Plan(PlanError::AlreadyTargets { .. })
+            ));
+        }
+    }
+}

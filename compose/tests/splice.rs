@@ -6,8 +6,8 @@
 use std::collections::BTreeSet;
 
 use msgbridge_compose::{
-    compose_with, memory_definitions, splice, spliceability, top_level_names, ComposeError,
-    ComposeOptions, Form, InspectError, NotSpliceable, SpliceError, World,
+    compose_with, inspect, memory_definitions, splice, spliceability, top_level_names,
+    ComposeError, ComposeOptions, Form, InspectError, NotSpliceable, SpliceError, World,
 };
 use msgbridge_examples as examples;
 use msgbridge_test_artifacts as artifacts;
@@ -25,6 +25,18 @@ fn in_form(guest: &[u8], target: World, form: Option<Form>) -> msgbridge_compose
         ..ComposeOptions::new(target)
     };
     compose_with(guest, &options).unwrap()
+}
+
+/// `component` with every `msgbridge` producer entry renamed (same length, in custom
+/// sections only, so it still validates): no longer recognised as msgbridge's output.
+fn without_msgbridge_mark(mut component: Vec<u8>) -> Vec<u8> {
+    let mark = b"\x09msgbridge";
+    let mut at = 0;
+    while let Some(found) = component[at..].windows(mark.len()).position(|w| w == mark) {
+        at += found + mark.len();
+        component[at - 1] = b'X';
+    }
+    component
 }
 
 fn set(items: &[&str]) -> BTreeSet<String> {
@@ -259,13 +271,18 @@ fn the_client_name_is_set_in_the_bridge_globals() {
 
 #[test]
 fn a_composition_is_refused_with_its_reason_and_falls_back_to_portable() {
-    // The portable form of the wasi probe is a composition of three components.
-    let composition = in_form(
-        artifacts::WASI_PROBE,
-        World::Wasmcloud,
-        Some(Form::Portable),
-    )
-    .bytes;
+    // The portable form of the wasi probe is a composition of three components; without
+    // msgbridge's mark in its producers section it stands for anyone's composition (with
+    // the mark, composing it again is refused as double adaptation).
+    let composition = without_msgbridge_mark(
+        in_form(
+            artifacts::WASI_PROBE,
+            World::Wasmcloud,
+            Some(Form::Portable),
+        )
+        .bytes,
+    );
+    assert_eq!(inspect(&composition).unwrap().adapted, None);
     let options = ComposeOptions::new(World::Wasi);
     let err = splice(&composition, &options).unwrap_err();
     assert!(

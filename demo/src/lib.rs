@@ -14,7 +14,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use msgbridge_compose::{inspect, plan, Inspection, World};
+use msgbridge_compose::{compose_with, inspect, plan, ComposeOptions, Form, Inspection, World};
 use msgbridge_examples as examples;
 use msgbridge_host::{
     Broker, ComponentSpec, Host, HostConfig, Hosted, InProcessBroker, NatsBroker,
@@ -118,17 +118,28 @@ fn prepare(
         writeln!(out, "  {:<15} runs as it is", example.name)?;
         return Ok(Bytes::from_static(example.bytes));
     }
-    let halves = plan(inspection, target)?.halves().join(" + ");
-    let composed = msgbridge_compose::compose(example.bytes, target)?;
+    let composed = compose_with(example.bytes, &ComposeOptions::new(target))?;
+    // The form it got; the halves are named only where they were plugged (portable).
+    let form = match (composed.form, &composed.portable_because) {
+        (Form::Spliced, _) => "spliced form, the bridge fused into the component".to_string(),
+        (Form::Portable, because) => format!(
+            "portable form, {}{}",
+            plan(inspection, target)?.halves().join(" + "),
+            because
+                .as_ref()
+                .map(|reason| format!(" (not spliceable: {reason})"))
+                .unwrap_or_default()
+        ),
+    };
     writeln!(
         out,
-        "  {:<15} composed for {}: {halves} ({} -> {} bytes)",
+        "  {:<15} composed for {}: {form} ({} -> {} bytes)",
         example.name,
         target.name(),
         example.bytes.len(),
-        composed.len()
+        composed.bytes.len()
     )?;
-    Ok(Bytes::from(composed))
+    Ok(Bytes::from(composed.bytes))
 }
 
 /// `POST path` with a JSON `body` to `addr`, over a fresh connection; returns the status

@@ -48,8 +48,8 @@ mod wasi;
 mod wasmcloud;
 
 pub use broker::{
-    subject_matches, BoxFuture, Broker, BrokerError, InProcessBroker, NatsBroker, Subscription,
-    INBOX_CAPACITY, MAX_RECONNECT_DELAY,
+    server_list, subject_matches, BoxFuture, Broker, BrokerError, InProcessBroker, NatsBroker,
+    Subscription, INBOX_CAPACITY, MAX_RECONNECT_DELAY,
 };
 pub use config::HostConfig;
 pub use error::{BoxError, CompileError, LoadError, RuntimeError, StartError};

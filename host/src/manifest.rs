@@ -2,7 +2,8 @@
 //! HTTP address, and the components with their subscriptions and config.
 //!
 //! ```toml
-//! nats = "nats://127.0.0.1:4222"   # optional: omit for the in-process broker
+//! nats = "nats://127.0.0.1:4222"   # optional: omit for the in-process broker; a cluster:
+//!                                   # "nats://a:4222,nats://b:4222" or ["nats://a:4222", ...]
 //! worlds = "both"                   # wasmcloud | wasi | both (default)
 //! http = "127.0.0.1:8000"           # optional: where wasi:http components are served
 //!
@@ -69,7 +70,9 @@ pub enum ManifestError {
 #[derive(Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
-    /// NATS server URL; absent means the in-process broker.
+    /// NATS server URL, or a cluster's as a comma-separated list; in TOML also an array of
+    /// URLs (kept here joined with commas). Absent means the in-process broker.
+    #[serde(default, deserialize_with = "servers")]
     pub nats: Option<String>,
     /// The worlds served: `wasmcloud`, `wasi` or `both`.
     #[serde(default, deserialize_with = "hosted")]
@@ -139,6 +142,21 @@ impl ManifestComponent {
 fn hosted<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Hosted>, D::Error> {
     let text = String::deserialize(deserializer)?;
     text.parse().map(Some).map_err(serde::de::Error::custom)
+}
+
+/// `nats = "URL"`, `nats = "URL,URL"` or `nats = ["URL", "URL"]`, as one comma-separated
+/// string.
+fn servers<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Servers {
+        One(String),
+        List(Vec<String>),
+    }
+    Ok(Some(match Servers::deserialize(deserializer)? {
+        Servers::One(url) => url,
+        Servers::List(urls) => urls.join(","),
+    }))
 }
 
 impl Manifest {
@@ -212,6 +230,23 @@ pub fn read_spec(path: &Path, name: Option<String>) -> Result<ComponentSpec, Man
 mod tests {
     use super::*;
     use msgbridge_worlds::World;
+
+    #[test]
+    fn a_cluster_is_a_list_of_urls_or_one_comma_separated_string() {
+        for text in [
+            r#"nats = ["nats://127.0.0.1:4222", "nats://127.0.0.1:4223"]"#,
+            r#"nats = "nats://127.0.0.1:4222,nats://127.0.0.1:4223""#,
+        ] {
+            let manifest: Manifest = toml::from_str(text).expect(text);
+            assert_eq!(
+                manifest.nats.as_deref(),
+                Some("nats://127.0.0.1:4222,nats://127.0.0.1:4223"),
+                "{text}"
+            );
+        }
+        let manifest: Manifest = toml::from_str("").expect("empty");
+        assert_eq!(manifest.nats, None);
+    }
 
     #[test]
     fn manifests_parse_and_resolve_paths() {

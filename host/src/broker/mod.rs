@@ -6,7 +6,7 @@ mod memory;
 mod nats;
 
 pub use memory::InProcessBroker;
-pub use nats::{NatsBroker, MAX_RECONNECT_DELAY};
+pub use nats::{server_list, NatsBroker, MAX_RECONNECT_DELAY};
 
 use std::future::Future;
 use std::pin::Pin;

@@ -34,7 +34,11 @@ pub struct NatsBroker {
 }
 
 impl NatsBroker {
-    /// Connects to the NATS server at `url` (e.g. `nats://127.0.0.1:4222`).
+    /// Connects to the NATS server at `url` (e.g. `nats://127.0.0.1:4222`), or to one of a
+    /// cluster's servers given as a comma-separated list (`nats://a:4222,nats://b:4222`, as
+    /// the `nats` CLI takes them; see [`server_list`]), tried in the order given. When the
+    /// server it is connected to goes away, the client moves on to the others (and to the
+    /// servers the cluster told it about).
     ///
     /// The connection outlives server restarts: it reconnects without end (at most
     /// [`MAX_RECONNECT_DELAY`] apart) and restores its subscriptions, and what is published
@@ -42,8 +46,10 @@ impl NatsBroker {
     /// most [`INBOX_CAPACITY`](crate::INBOX_CAPACITY) messages; past that the server's
     /// messages are dropped, which is logged ("slow consumer") with the subscription.
     pub async fn connect(url: &str) -> Result<Self, BrokerError> {
+        let servers = server_list(url)?;
         let logged_url = url.to_string();
         let client = async_nats::ConnectOptions::new()
+            .retain_servers_order()
             .max_reconnects(None)
             .reconnect_delay_callback(|attempts| {
                 let backoff = Duration::from_millis(50u64 << attempts.min(8));
@@ -63,11 +69,13 @@ impl NatsBroker {
                             subscription = sid,
                             "slow consumer: a subscription's inbox is full, so NATS messages for it are being dropped"
                         ),
+                        // The connection's own end, when the client is dropped.
+                        async_nats::Event::Closed => tracing::debug!(%url, "NATS connection closed"),
                         other => tracing::warn!(%url, event = %other, "NATS event"),
                     }
                 }
             })
-            .connect(url)
+            .connect(servers)
             .await
             .map_err(|e| BrokerError::Connection(format!("cannot connect to NATS at {url}: {e}")))?;
         Ok(NatsBroker { client })
@@ -144,6 +152,27 @@ impl NatsBroker {
             ))),
         }
     }
+}
+
+/// The servers of `urls`, a comma-separated list of NATS URLs (`nats://a:4222,b:4222`;
+/// blanks around commas are ignored, a missing scheme is `nats://`, a missing port 4222).
+pub fn server_list(urls: &str) -> Result<Vec<async_nats::ServerAddr>, BrokerError> {
+    let servers = urls
+        .split(',')
+        .map(str::trim)
+        .filter(|url| !url.is_empty())
+        .map(|url| {
+            url.parse::<async_nats::ServerAddr>().map_err(|e| {
+                BrokerError::Connection(format!("invalid NATS server URL {url:?}: {e}"))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if servers.is_empty() {
+        return Err(BrokerError::Connection(format!(
+            "no NATS server URL in {urls:?}"
+        )));
+    }
+    Ok(servers)
 }
 
 /// Turns a message's content-type and metadata into NATS headers.
@@ -276,5 +305,21 @@ impl Broker for NatsBroker {
                 other => other,
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_list_is_split_at_commas() {
+        let servers = server_list("nats://127.0.0.1:4222, nats://127.0.0.1:4223,127.0.0.1")
+            .expect("three servers");
+        let ports: Vec<u16> = servers.iter().map(|s| s.port()).collect();
+        assert_eq!(ports, [4222, 4223, 4222]);
+        let err = server_list("nats://a:4222,nats://b:x").expect_err("a bad port");
+        assert!(err.to_string().contains("\"nats://b:x\""), "{err}");
+        assert!(server_list(" , ").is_err());
     }
 }

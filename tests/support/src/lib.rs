@@ -2,6 +2,7 @@
 //!
 //! - [`NatsServer`]: a `nats-server` on a free loopback port, started by the test itself and
 //!   killed when dropped. Tests that need NATS fail (never skip) when the binary is absent.
+//! - [`NatsCluster`]: several of them routed into one cluster on loopback.
 //! - [`logs`]: the host's log lines, captured in memory for assertions.
 //! - [`reliability`]: the rows of `docs/reliability.md` each fault test checks.
 //! - [`within`] / [`WAIT`]: a generous timeout that turns a hang into a clear failure
@@ -88,10 +89,11 @@ impl NatsServer {
 
     fn try_start(binary: &Path) -> Result<NatsServer, String> {
         let port = free_port().map_err(|e| format!("no free port: {e}"))?;
-        Self::try_start_on(binary, port)
+        Self::try_start_on(binary, port, &[])
     }
 
-    fn try_start_on(binary: &Path, port: u16) -> Result<NatsServer, String> {
+    /// Starts `nats-server` on `port` with `extra` arguments after the usual ones.
+    fn try_start_on(binary: &Path, port: u16, extra: &[String]) -> Result<NatsServer, String> {
         let config =
             std::env::temp_dir().join(format!("msgbridge-nats-{}-{port}.conf", std::process::id()));
         std::fs::write(&config, format!("max_payload: {MAX_PAYLOAD}\n"))
@@ -99,6 +101,7 @@ impl NatsServer {
         let mut child = Command::new(binary)
             .args(["-a", "127.0.0.1", "-p", &port.to_string(), "-c"])
             .arg(&config)
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -159,7 +162,7 @@ impl NatsServer {
         let port = self.addr.port();
         let mut last_error = String::new();
         for _attempt in 0..50 {
-            match Self::try_start_on(&binary, port) {
+            match Self::try_start_on(&binary, port, &[]) {
                 Ok(server) => {
                     // Dropping the old one removes its config file.
                     drop(std::mem::replace(self, server));
@@ -185,6 +188,78 @@ impl Drop for NatsServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_file(&self.config);
+    }
+}
+
+/// A cluster of `nats-server`s on loopback, each on a free client port and a free cluster
+/// port, routed to all the others (`--cluster`, `--routes`); each node is killed when the
+/// cluster is dropped.
+pub struct NatsCluster {
+    nodes: Vec<NatsServer>,
+}
+
+impl NatsCluster {
+    /// Starts `size` nodes of one cluster (`--cluster_name msgbridge`). The routes between
+    /// them form in the background: a test waits for them by what it observes (say, a
+    /// subscriber on one node answering a requester on another).
+    ///
+    /// # Panics
+    /// When `nats-server` is not installed, or a node does not start.
+    pub fn start(size: usize) -> NatsCluster {
+        let binary = nats_server_binary();
+        let cluster_ports: Vec<u16> = (0..size)
+            .map(|_| free_port().expect("a free port"))
+            .collect();
+        let nodes = (0..size)
+            .map(|i| {
+                let routes: Vec<String> = cluster_ports
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, port)| format!("nats://127.0.0.1:{port}"))
+                    .collect();
+                let extra = [
+                    "--cluster_name".to_string(),
+                    "msgbridge".to_string(),
+                    "--cluster".to_string(),
+                    format!("nats://127.0.0.1:{}", cluster_ports[i]),
+                    "--routes".to_string(),
+                    routes.join(","),
+                ];
+                let mut last_error = String::new();
+                for _attempt in 0..5 {
+                    let port = free_port().expect("a free port");
+                    match NatsServer::try_start_on(&binary, port, &extra) {
+                        Ok(node) => return node,
+                        Err(e) => last_error = e,
+                    }
+                }
+                panic!("cluster node {i} did not start: {last_error}");
+            })
+            .collect();
+        NatsCluster { nodes }
+    }
+
+    /// Node `i`'s client URL.
+    pub fn url(&self, i: usize) -> String {
+        self.nodes[i].url()
+    }
+
+    /// Every node's client URL as a comma-separated server list, node `i` first and the
+    /// others after it in order: what a host given node `i` as its own would be given.
+    pub fn servers_from(&self, i: usize) -> String {
+        let mut urls = vec![self.url(i)];
+        urls.extend(
+            (0..self.nodes.len())
+                .filter(|j| *j != i)
+                .map(|j| self.url(j)),
+        );
+        urls.join(",")
+    }
+
+    /// Kills node `i` with SIGKILL, as a crash would.
+    pub fn kill(&mut self, i: usize) {
+        self.nodes[i].kill();
     }
 }
 
