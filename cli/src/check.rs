@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use msgbridge_compose::{compose_with, inspect, ComposeOptions, InspectError, World};
-use msgbridge_profiles::{Host, Profile};
+use msgbridge_profiles::{HostKind, Profile};
 use serde::Serialize;
 
 use crate::output::read_input;
@@ -57,10 +57,10 @@ impl CheckArgs {
 }
 
 /// The built-in profile of the host a messaging world's components run on.
-pub fn builtin_for(world: World) -> Host {
+pub fn builtin_for(world: World) -> HostKind {
     match world {
-        World::Wasmcloud => Host::WasmcloudV2,
-        World::Wasi => Host::Wasi,
+        World::Wasmcloud => HostKind::WasmcloudV2,
+        World::Wasi => HostKind::Wasi,
     }
 }
 

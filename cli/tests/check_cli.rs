@@ -7,7 +7,7 @@ use std::process::{Command, Output, Stdio};
 
 use msgbridge_cli::check::{check, check_bytes, CheckArgs, JSON_SCHEMA};
 use msgbridge_compose::World;
-use msgbridge_profiles::{Host, Profile};
+use msgbridge_profiles::{HostKind, Profile};
 use msgbridge_test_artifacts as artifacts;
 
 /// A wasmcloud:messaging guest whose `wasi:keyvalue/store` import has a made-up shape (a
@@ -63,7 +63,7 @@ world guest {
 "#,
 };
 
-fn profile(host: Host) -> Profile {
+fn profile(host: HostKind) -> Profile {
     Profile::builtin(host).expect("built-in profile")
 }
 
@@ -97,15 +97,15 @@ fn both_probes_pass_on_every_builtin_host_composed_where_needed() {
             World::Wasmcloud,
         ),
     ] {
-        for host in Host::ALL {
+        for host in HostKind::ALL {
             let report = check_bytes(bytes, name, &profile(host))
                 .unwrap_or_else(|e| panic!("{name} on {host}: {e:#}"));
             assert!(report.passes, "{name} on {host}:\n{}", report.text());
             assert_eq!(report.guest_world, Some(world.to_string()));
             let expect_composed = match host {
-                Host::WasmcloudV2 => world == World::Wasi,
-                Host::Wasi => world == World::Wasmcloud,
-                Host::Reference => false,
+                HostKind::WasmcloudV2 => world == World::Wasi,
+                HostKind::Wasi => world == World::Wasmcloud,
+                HostKind::Reference => false,
             };
             assert_eq!(
                 report.composed.is_some(),
@@ -126,7 +126,7 @@ fn both_probes_pass_on_every_builtin_host_composed_where_needed() {
     let report = check_bytes(
         artifacts::WASI_PROBE,
         "wasi-probe",
-        &profile(Host::WasmcloudV2),
+        &profile(HostKind::WasmcloudV2),
     )
     .unwrap();
     let text = report.text();
@@ -143,7 +143,7 @@ fn a_worker_importing_keyvalue_and_logging_passes_on_wasmcloud_v2() {
     let report = check_bytes(
         msgbridge_examples::COUNTER_WORKER,
         "counter",
-        &profile(Host::WasmcloudV2),
+        &profile(HostKind::WasmcloudV2),
     )
     .expect("checks");
     assert!(report.passes, "{}", report.text());
@@ -163,7 +163,7 @@ fn a_worker_importing_keyvalue_and_logging_passes_on_wasmcloud_v2() {
     let wasi = check_bytes(
         msgbridge_examples::COUNTER_WORKER,
         "counter",
-        &profile(Host::Wasi),
+        &profile(HostKind::Wasi),
     )
     .unwrap();
     assert!(wasi.passes && wasi.composed.is_some(), "{}", wasi.text());
@@ -174,7 +174,7 @@ fn a_wrong_import_type_and_an_unknown_import_fail_with_their_names() {
     let report = check_bytes(
         &KEYVALUE_GUEST.component(),
         "kv",
-        &profile(Host::WasmcloudV2),
+        &profile(HostKind::WasmcloudV2),
     )
     .expect("a report");
     assert!(!report.passes);
@@ -188,7 +188,7 @@ fn a_wrong_import_type_and_an_unknown_import_fail_with_their_names() {
     let report = check_bytes(
         &UNKNOWN_IMPORT_GUEST.component(),
         "ledger",
-        &profile(Host::WasmcloudV2),
+        &profile(HostKind::WasmcloudV2),
     )
     .expect("a report");
     assert!(!report.passes);
@@ -205,7 +205,7 @@ fn a_messaging_shape_msgbridge_cannot_adapt_is_reported_with_the_reason() {
     let report = check_bytes(
         &msgbridge_test_shapes::OMNIA_ASYNC.component(),
         "omnia",
-        &profile(Host::WasmcloudV2),
+        &profile(HostKind::WasmcloudV2),
     )
     .expect("a report");
     assert!(!report.passes);

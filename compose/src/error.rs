@@ -1,7 +1,7 @@
 //! The composer's errors, one enum per operation (as wac-graph does): each names the
 //! problem and what to do about it, and keeps the error that caused it as its source.
 
-use msgbridge_worlds::World;
+use msgbridge_worlds::{NotAComponent, World};
 
 use crate::SpliceError;
 
@@ -23,18 +23,22 @@ pub enum Shape {
 
 impl std::fmt::Display for Shape {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Shape::February2024 => {
-                "the February 2024 wasi:messaging draft (messaging-types, consumer, messaging-guest)"
-            }
-            Shape::October2024 => {
-                "the October 2024 wasi:messaging draft (request-reply.request without a topic argument)"
-            }
-            Shape::AsyncOmnia => {
-                "Omnia's async variant of wasi:messaging (functions declared `async func`)"
-            }
-            Shape::Unknown => "a wasi:messaging text that differs from the bridged draft",
-        })
+        let wasi = World::Wasi.package_name();
+        match self {
+            Shape::February2024 => write!(
+                f,
+                "the February 2024 {wasi} draft (messaging-types, consumer, messaging-guest)"
+            ),
+            Shape::October2024 => write!(
+                f,
+                "the October 2024 {wasi} draft (request-reply.request without a topic argument)"
+            ),
+            Shape::AsyncOmnia => write!(
+                f,
+                "Omnia's async variant of {wasi} (functions declared `async func`)"
+            ),
+            Shape::Unknown => write!(f, "a {wasi} text that differs from the bridged draft"),
+        }
     }
 }
 
@@ -75,8 +79,10 @@ pub enum InspectError {
     WitPackage,
     /// The component neither imports nor exports a messaging interface.
     #[error(
-        "the component uses no messaging interface (neither wasmcloud:messaging@0.2.0 nor \
-         wasi:messaging@0.2.0-draft), so there is nothing to bridge{}",
+        "the component uses no messaging interface (neither {} nor {}), so there is nothing to \
+         bridge{}",
+        World::Wasmcloud.package(),
+        World::Wasi.package(),
         if .imports.is_empty() { String::new() } else { format!("; it imports: {}", .imports.join(", ")) }
     )]
     NoMessaging {
@@ -96,9 +102,9 @@ pub enum InspectError {
     },
     /// A `wasi:messaging` interface of another shape.
     #[error(
-        "{interface} is {shape}, not the wasi:messaging@0.2.0-draft that msgbridge bridges \
-         (WebAssembly/wasi-messaging 4ee59bb, Dec 2024): rebuild the component against that \
-         text ({detail})"
+        "{interface} is {shape}, not the {} that msgbridge bridges (WebAssembly/wasi-messaging \
+         4ee59bb, Dec 2024): rebuild the component against that text ({detail})",
+        World::Wasi.package()
     )]
     UnsupportedShape {
         /// The interface, e.g. `wasi:messaging/messaging-types@0.2.0-draft`.
@@ -110,8 +116,9 @@ pub enum InspectError {
     },
     /// A messaging package at a version msgbridge does not bridge.
     #[error(
-        "{interface} is not bridged: msgbridge bridges wasmcloud:messaging@0.2.0 and \
-         wasi:messaging@0.2.0-draft{hint}"
+        "{interface} is not bridged: msgbridge bridges {} and {}{hint}",
+        World::Wasmcloud.package(),
+        World::Wasi.package()
     )]
     UnsupportedVersion {
         /// The interface.
@@ -126,6 +133,16 @@ pub enum InspectError {
         #[source]
         source: msgbridge_wit::WitError,
     },
+}
+
+impl From<NotAComponent> for InspectError {
+    fn from(reason: NotAComponent) -> Self {
+        match reason {
+            NotAComponent::NotWasm => InspectError::NotWasm,
+            NotAComponent::CoreModule => InspectError::CoreModule,
+            NotAComponent::UnknownLayer => InspectError::UnknownLayer,
+        }
+    }
 }
 
 /// Why [`crate::plan`] has nothing to plan.

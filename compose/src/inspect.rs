@@ -54,15 +54,7 @@ pub struct Inspection {
 /// Refuses input that is not a component, that uses no messaging interface or both worlds,
 /// and `wasi:messaging` or `wasmcloud:messaging` texts other than the bridged ones.
 pub fn inspect(bytes: &[u8]) -> Result<Inspection, InspectError> {
-    if !bytes.starts_with(b"\0asm") {
-        return Err(InspectError::NotWasm);
-    }
-    if Parser::is_core_wasm(bytes) {
-        return Err(InspectError::CoreModule);
-    }
-    if !Parser::is_component(bytes) {
-        return Err(InspectError::UnknownLayer);
-    }
+    msgbridge_worlds::require_component(bytes)?;
     let types = validate(bytes)?;
     check_function_names(bytes, &types)?;
     let (resolve, world) = match decode_without_panicking(bytes)? {
@@ -263,6 +255,38 @@ fn messaging_world(resolve: &Resolve, id: InterfaceId) -> Option<World> {
     World::ALL.into_iter().find(|w| w.package_name() == package)
 }
 
+/// Advice for an interface of `world`'s package at `version`, which msgbridge does not
+/// bridge (the two known `wasmcloud:messaging@0.3.0` shapes have their own).
+fn version_hint(world: World, version: &str, is_async: bool) -> String {
+    let (wasmcloud, wasi) = (World::Wasmcloud, World::Wasi);
+    match (world, version) {
+        (World::Wasmcloud, "0.3.0") if is_async => format!(
+            "; this async {}@0.3.0 is the interface wasmCloud's main branch serves beside @{} \
+             since August 2026 (`async func`s, streamed bodies): msgbridge bridges the \
+             synchronous @{}, which wasmCloud still serves, so build the component against {} \
+             (or {}) to use msgbridge",
+            wasmcloud.package_name(),
+            wasmcloud.version(),
+            wasmcloud.version(),
+            wasmcloud.package(),
+            wasi.package()
+        ),
+        (World::Wasmcloud, "0.3.0") => format!(
+            "; this synchronous {}@0.3.0 is wasmCloud v1's experimental rename of the wasi draft \
+             (v1.5-1.9, feature `wasmcloud-messaging-v3`): rebuild against {} and compose with \
+             --target {}",
+            wasmcloud.package_name(),
+            wasi.package(),
+            wasmcloud.name()
+        ),
+        (World::Wasmcloud, _) => format!("; rebuild against {}", wasmcloud.package()),
+        (World::Wasi, _) => format!(
+            "; rebuild against {} (WebAssembly/wasi-messaging 4ee59bb)",
+            wasi.package()
+        ),
+    }
+}
+
 /// Refuses messaging interfaces whose version or shape msgbridge does not bridge.
 fn check_shape(
     resolve: &Resolve,
@@ -277,28 +301,9 @@ fn check_shape(
     let version = version.unwrap_or_default();
     let bridged = world.version();
     if !world.owns(name) {
-        let is_async = is_async(resolve, id);
-        let hint = match (world, version.as_str()) {
-            (World::Wasmcloud, "0.3.0") if is_async => {
-                "; this async wasmcloud:messaging@0.3.0 is the interface wasmCloud's main branch \
-                 serves beside @0.2.0 since August 2026 (`async func`s, streamed bodies): \
-                 msgbridge bridges the synchronous @0.2.0, which wasmCloud still serves, so \
-                 build the component against wasmcloud:messaging@0.2.0 (or \
-                 wasi:messaging@0.2.0-draft) to use msgbridge"
-            }
-            (World::Wasmcloud, "0.3.0") => {
-                "; this synchronous wasmcloud:messaging@0.3.0 is wasmCloud v1's experimental \
-                 rename of the wasi draft (v1.5-1.9, feature `wasmcloud-messaging-v3`): rebuild \
-                 against wasi:messaging@0.2.0-draft and compose with --target wasmcloud"
-            }
-            (World::Wasmcloud, _) => "; rebuild against wasmcloud:messaging@0.2.0",
-            (World::Wasi, _) => {
-                "; rebuild against wasi:messaging@0.2.0-draft (WebAssembly/wasi-messaging 4ee59bb)"
-            }
-        };
         return Err(InspectError::UnsupportedVersion {
             interface: name.to_string(),
-            hint: hint.to_string(),
+            hint: version_hint(world, &version, is_async(resolve, id)),
         });
     }
     let interface = &resolve.interfaces[id];

@@ -189,8 +189,8 @@ mod tests {
     fn unserved_interfaces_are_named_with_the_command_that_fixes_it() {
         let surface = Surface {
             imports: vec![
-                "wasi:messaging/types@0.2.0-draft".into(),
-                "wasi:messaging/producer@0.2.0-draft".into(),
+                msgbridge_worlds::WASI_TYPES.into(),
+                msgbridge_worlds::WASI_PRODUCER.into(),
             ],
             exports: vec![World::Wasi.handler_interface().into()],
             http_handler: false,

@@ -44,6 +44,12 @@ pub struct Host {
     /// The HTTP server's task.
     server: Mutex<Option<tokio::task::JoinHandle<()>>>,
     components: Mutex<BTreeMap<String, Running>>,
+    /// Held by each load (add or replace) from its checks to its insertion into
+    /// `components`, which awaits (subscribing) keep apart: without it, two loads of one
+    /// name could both pass the duplicate check, the second then dropping the first's handle
+    /// and leaving its listeners running, and two components serving HTTP could both pass
+    /// the route check.
+    loading: tokio::sync::Mutex<()>,
     events: Events,
     keyvalue: Arc<crate::services::KeyValue>,
 }
@@ -91,6 +97,7 @@ impl Host {
             http_route,
             server: Mutex::new(server),
             components: Mutex::new(BTreeMap::new()),
+            loading: tokio::sync::Mutex::new(()),
             events: Events::new(),
             keyvalue: crate::services::new_keyvalue(),
         })
@@ -142,16 +149,25 @@ impl Host {
     /// HTTP address. When this returns, the subscriptions are in place.
     ///
     /// Fails, naming the interface, when the component imports or exports a messaging
-    /// interface of a world this host does not serve.
+    /// interface of a world this host does not serve, and with [`LoadError::Duplicate`] when
+    /// a component of that name is loaded, also by a call running at the same time: loads
+    /// and replacements may compile at once, but they subscribe and take their name one at
+    /// a time.
     pub async fn add_component(&self, spec: ComponentSpec) -> Result<(), LoadError> {
         let name = spec.name.clone();
         if name.trim().is_empty() {
             return Err(LoadError::EmptyName);
         }
+        // Checked before compiling, to fail fast, and again under the load lock, since
+        // another load of this name may have finished meanwhile.
         if lock(&self.components).contains_key(&name) {
             return Err(LoadError::Duplicate(name));
         }
         let loaded = self.prepare(&spec).await?;
+        let _loading = self.loading.lock().await;
+        if lock(&self.components).contains_key(&name) {
+            return Err(LoadError::Duplicate(name));
+        }
         self.serve(spec, loaded).await
     }
 
@@ -167,7 +183,8 @@ impl Host {
         .await
     }
 
-    /// Subscribes and serves the prepared `loaded` as `spec`'s component.
+    /// Subscribes and serves the prepared `loaded` as `spec`'s component. The caller holds
+    /// the load lock (`loading`).
     async fn serve(&self, spec: ComponentSpec, loaded: Loaded) -> Result<(), LoadError> {
         let name = spec.name.clone();
         let subscriptions = spec.all_subscriptions();
@@ -243,6 +260,7 @@ impl Host {
             return Err(LoadError::EmptyName);
         }
         let loaded = self.prepare(&spec).await?;
+        let _loading = self.loading.lock().await;
         self.remove_component(&spec.name);
         self.serve(spec, loaded).await
     }

@@ -21,9 +21,27 @@
 //! Error strings of the wasmcloud world are wasmCloud's (`request timed out after {ms}ms`,
 //! `failed to send request: {e}`, `message queue full`), taken from `msgbridge-mapping`.
 //!
-//! Modules: `config` (how to start), `spec` and `manifest` (what to run), `runtime`
-//! (compiling), `linker` and `component` (linking and checking a component), `delivery`
-//! (messages to instances), `http` (requests to instances), `host` (the lifecycle).
+//! Modules:
+//!
+//! | module | what |
+//! |---|---|
+//! | `config` | how to start a host |
+//! | `spec`, `manifest` | what to run: one component; several, from TOML |
+//! | `limits` | what one component may use, and fresh or warm instances |
+//! | `runtime` | the wasmtime engine and the cache of compiled components |
+//! | `linker` | the linker every component is linked with (WASI, HTTP, config, services) |
+//! | `bindings` | the generated bindings of the two messaging worlds |
+//! | `component` | a component compiled, checked against the worlds served, pre-instantiated |
+//! | `host` | the lifecycle: start, load, replace, remove, drain, stop |
+//! | `delivery` | messages to instances, each in its own task, bounded, with a deadline |
+//! | `http` | HTTP requests to the component exporting `wasi:http/incoming-handler` |
+//! | `events` | what happened to each delivery, for watchers |
+//! | `state` | the data of one wasmtime store |
+//! | `wasmcloud`, `wasi` | the host side of each messaging world's interfaces |
+//! | `services` | the in-memory `wasi:keyvalue` and `wasi:logging` to the host's log |
+//! | `broker` | where messages go: the trait, in-process and NATS |
+//! | `message` | the message every broker carries |
+//! | `error` | the errors, one enum per operation |
 
 #![warn(missing_docs)]
 

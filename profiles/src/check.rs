@@ -4,9 +4,9 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use msgbridge_worlds::World;
+use msgbridge_worlds::{NotAComponent, World};
 use serde::Serialize;
-use wac_types::{ItemKind, Package, SubtypeChecker, Type, Types};
+use wac_types::{ItemKind, Package, SubtypeChecker, Type, Types, WorldId};
 
 use crate::names::{self, InterfaceName};
 use crate::profile::{builtin_imports, Profile};
@@ -272,57 +272,91 @@ impl fmt::Display for Report {
 /// must be a subtype of the host's. Types are compared by wac-types' [`SubtypeChecker`]
 /// on the component and on the world encoded as a binary WIT package.
 pub fn check(component: &[u8], profile: &Profile) -> Result<Report, CheckError> {
-    match component.get(..8) {
-        Some([0, b'a', b's', b'm', 1, 0, 0, 0]) => return Err(CheckError::CoreModule),
-        Some([0, b'a', b's', b'm', ..]) => {}
-        _ => return Err(CheckError::NotWasm),
+    match msgbridge_worlds::require_component(component) {
+        Err(NotAComponent::NotWasm) => return Err(CheckError::NotWasm),
+        Err(NotAComponent::CoreModule) => return Err(CheckError::CoreModule),
+        // WebAssembly of another layer: the parser says what is wrong with it.
+        Err(NotAComponent::UnknownLayer) | Ok(()) => {}
     }
     let mut types = Types::default();
-    let profile_error = |e: anyhow::Error| CheckError::Profile {
-        profile: profile.name().to_string(),
-        source: e.into(),
-    };
-    let host = Package::from_bytes("host-profile", None, profile.package.clone(), &mut types)
-        .map_err(profile_error)?;
-    let world = match host.definitions().get(&profile.world) {
-        Some(ItemKind::Type(Type::World(id))) => *id,
-        _ => {
-            return Err(profile_error(anyhow::anyhow!(
-                "the encoded package defines no world `{}`",
-                profile.world
-            )))
-        }
-    };
-    let component = Package::from_bytes("component", None, component.to_vec(), &mut types)
-        .map_err(|e| CheckError::InvalidComponent { source: e.into() })?;
-    let guest = &types[component.ty()];
-    if guest.imports.is_empty() && !component.definitions().is_empty() {
-        return Err(CheckError::WitPackage);
-    }
-
-    let host_world = &types[world];
-    let mut provided: Vec<(String, ItemKind)> = Vec::new();
-    for (name, kind) in host_world
-        .implicit_imported_interfaces(&types)
-        .into_iter()
-        .map(|(n, k)| (n.to_string(), k))
-        .chain(host_world.imports.iter().map(|(n, k)| (n.clone(), *k)))
-    {
-        if !provided.iter().any(|(n, _)| *n == name) {
-            provided.push((name, kind));
-        }
-    }
-    let called: Vec<(String, ItemKind)> = host_world
-        .exports
-        .iter()
-        .map(|(n, k)| (n.clone(), *k))
-        .collect();
-
+    let host = HostItems::load(profile, &mut types)?;
+    let guest = load_component(component, &mut types)?;
     let mut cache = HashSet::new();
     let mut checker = SubtypeChecker::new(&mut cache);
+    Ok(Report {
+        host: profile.name().to_string(),
+        imports: check_imports(&mut checker, &types, guest, &host.provided, profile),
+        exports: check_exports(&mut checker, &types, guest, &host.called, profile),
+    })
+}
 
+/// A profile's world as items: what the host provides, and the exports it calls.
+struct HostItems {
+    /// Every interface the world imports, its implicit imports included, by name, once.
+    provided: Vec<(String, ItemKind)>,
+    /// What the world exports: the component exports the host calls.
+    called: Vec<(String, ItemKind)>,
+}
+
+impl HostItems {
+    /// Loads `profile`'s encoded package into `types` and lists its world's items.
+    fn load(profile: &Profile, types: &mut Types) -> Result<HostItems, CheckError> {
+        let profile_error = |e: anyhow::Error| CheckError::Profile {
+            profile: profile.name().to_string(),
+            source: e.into(),
+        };
+        let host = Package::from_bytes("host-profile", None, profile.package.clone(), types)
+            .map_err(profile_error)?;
+        let world = match host.definitions().get(&profile.world) {
+            Some(ItemKind::Type(Type::World(id))) => *id,
+            _ => {
+                return Err(profile_error(anyhow::anyhow!(
+                    "the encoded package defines no world `{}`",
+                    profile.world
+                )))
+            }
+        };
+        let host_world = &types[world];
+        let mut provided: Vec<(String, ItemKind)> = Vec::new();
+        for (name, kind) in host_world
+            .implicit_imported_interfaces(types)
+            .into_iter()
+            .map(|(n, k)| (n.to_string(), k))
+            .chain(host_world.imports.iter().map(|(n, k)| (n.clone(), *k)))
+        {
+            if !provided.iter().any(|(n, _)| *n == name) {
+                provided.push((name, kind));
+            }
+        }
+        let called = host_world
+            .exports
+            .iter()
+            .map(|(n, k)| (n.clone(), *k))
+            .collect();
+        Ok(HostItems { provided, called })
+    }
+}
+
+/// Loads `component` into `types`: its world, or why it is not a component to check.
+fn load_component(component: &[u8], types: &mut Types) -> Result<WorldId, CheckError> {
+    let package = Package::from_bytes("component", None, component.to_vec(), types)
+        .map_err(|e| CheckError::InvalidComponent { source: e.into() })?;
+    if types[package.ty()].imports.is_empty() && !package.definitions().is_empty() {
+        return Err(CheckError::WitPackage);
+    }
+    Ok(package.ty())
+}
+
+/// Each import of the `guest` world, and whether (and as what) the host provides it.
+fn check_imports(
+    checker: &mut SubtypeChecker<'_>,
+    types: &Types,
+    guest: WorldId,
+    provided: &[(String, ItemKind)],
+    profile: &Profile,
+) -> Vec<ImportCheck> {
     let mut imports = Vec::new();
-    for (name, wanted) in &guest.imports {
+    for (name, wanted) in &types[guest].imports {
         let found = names::best_match(provided.iter().map(|(n, _)| n.as_str()), name)
             .and_then(|by| provided.iter().find(|(n, _)| n == by));
         let status = match found {
@@ -330,7 +364,7 @@ pub fn check(component: &[u8], profile: &Profile) -> Result<Report, CheckError> 
                 advice: missing_import_advice(name, profile),
             },
             Some((by, offered)) => {
-                match checker.is_subtype(offered.promote(), &types, *wanted, &types) {
+                match checker.is_subtype(offered.promote(), types, *wanted, types) {
                     Ok(()) => ImportStatus::Provided { by: by.clone() },
                     Err(e) => ImportStatus::TypeMismatch {
                         provided: by.clone(),
@@ -348,16 +382,27 @@ pub fn check(component: &[u8], profile: &Profile) -> Result<Report, CheckError> 
             status,
         });
     }
+    imports
+}
 
+/// Each export of the `guest` world, and whether (and as what) the host calls it; then
+/// each export the host calls that the guest does not have.
+fn check_exports(
+    checker: &mut SubtypeChecker<'_>,
+    types: &Types,
+    guest: WorldId,
+    called: &[(String, ItemKind)],
+    profile: &Profile,
+) -> Vec<ExportCheck> {
     let mut exports = Vec::new();
     let mut matched = HashSet::new();
-    for (name, offered) in &guest.exports {
+    for (name, offered) in &types[guest].exports {
         let found = names::best_match(called.iter().map(|(n, _)| n.as_str()), name)
             .and_then(|by| called.iter().find(|(n, _)| n == by));
         let status = match found {
             Some((by, expected)) => {
                 matched.insert(by.clone());
-                match checker.is_subtype(*offered, &types, expected.promote(), &types) {
+                match checker.is_subtype(*offered, types, expected.promote(), types) {
                     Ok(()) => ExportStatus::Called { by: by.clone() },
                     Err(e) => ExportStatus::TypeMismatch {
                         expected: by.clone(),
@@ -384,7 +429,7 @@ pub fn check(component: &[u8], profile: &Profile) -> Result<Report, CheckError> 
             status,
         });
     }
-    for (name, _) in &called {
+    for (name, _) in called {
         if !matched.contains(name) {
             exports.push(ExportCheck {
                 name: name.clone(),
@@ -392,12 +437,7 @@ pub fn check(component: &[u8], profile: &Profile) -> Result<Report, CheckError> 
             });
         }
     }
-
-    Ok(Report {
-        host: profile.name().to_string(),
-        imports,
-        exports,
-    })
+    exports
 }
 
 /// What to do about an import the host does not provide.

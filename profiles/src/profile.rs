@@ -12,9 +12,10 @@ use wit_parser::{PackageId, PackageName, Resolve, SourceMap, WorldId};
 use crate::names;
 use crate::wit;
 
-/// A built-in host profile.
+/// A kind of host msgbridge has a built-in profile for (unlike `msgbridge_host::Host`, a
+/// running host, this only names one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Host {
+pub enum HostKind {
     /// wasmCloud v2's `wash-runtime` (v2.7): WASI 0.2, `wasi:http`, `wasi:config`,
     /// `wasi:keyvalue`, `wasi:blobstore`, `wasi:logging` and `wasmcloud:messaging@0.2.0`;
     /// calls `wasi:http/incoming-handler` and `wasmcloud:messaging/handler`.
@@ -29,35 +30,36 @@ pub enum Host {
     Reference,
 }
 
-impl Host {
+impl HostKind {
     /// Every built-in profile.
-    pub const ALL: [Host; 3] = [Host::WasmcloudV2, Host::Wasi, Host::Reference];
+    pub const ALL: [HostKind; 3] = [HostKind::WasmcloudV2, HostKind::Wasi, HostKind::Reference];
 
     /// The name used with `--host` and in reports: `wasmcloud-v2`, `wasi` or `reference`
     /// (also the world's name in `msgbridge:profiles`).
     pub const fn name(self) -> &'static str {
         match self {
-            Host::WasmcloudV2 => "wasmcloud-v2",
-            Host::Wasi => "wasi",
-            Host::Reference => "reference",
+            HostKind::WasmcloudV2 => "wasmcloud-v2",
+            HostKind::Wasi => "wasi",
+            HostKind::Reference => "reference",
         }
     }
 
     /// One line saying what the profile stands for.
-    pub const fn description(self) -> &'static str {
+    pub fn description(self) -> String {
         match self {
-            Host::WasmcloudV2 => {
-                "wasmCloud v2 (wash-runtime 2.7), serving wasmcloud:messaging@0.2.0"
-            }
-            Host::Wasi => "a host serving wasi:messaging@0.2.0-draft",
-            Host::Reference => {
-                "msgbridge's reference host (msgbridge run), serving both messaging worlds"
+            HostKind::WasmcloudV2 => format!(
+                "wasmCloud v2 (wash-runtime 2.7), serving {}",
+                World::Wasmcloud.package()
+            ),
+            HostKind::Wasi => format!("a host serving {}", World::Wasi.package()),
+            HostKind::Reference => {
+                "msgbridge's reference host (msgbridge run), serving both messaging worlds".into()
             }
         }
     }
 }
 
-impl fmt::Display for Host {
+impl fmt::Display for HostKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
@@ -71,11 +73,11 @@ impl fmt::Display for Host {
 )]
 pub struct UnknownHost(pub String);
 
-impl FromStr for Host {
+impl FromStr for HostKind {
     type Err = UnknownHost;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Host::ALL
+        HostKind::ALL
             .into_iter()
             .find(|h| h.name().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| UnknownHost(s.to_string()))
@@ -136,7 +138,7 @@ pub enum ProfileError {
     #[error("the built-in profile `{host}` has one world; a world name (`{world}`) applies only to a WIT file")]
     WorldOnBuiltin {
         /// The profile.
-        host: Host,
+        host: HostKind,
         /// The world name given.
         world: String,
     },
@@ -182,7 +184,7 @@ impl From<wit::EmbeddedError> for ProfileError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProfileSource {
     /// A built-in profile.
-    Builtin(Host),
+    Builtin(HostKind),
     /// A user's WIT: the path given and the world selected in it.
     Wit {
         /// The `.wit` file, directory or binary WIT package.
@@ -212,7 +214,7 @@ pub struct Profile {
 
 impl Profile {
     /// A built-in profile.
-    pub fn builtin(host: Host) -> Result<Profile, ProfileError> {
+    pub fn builtin(host: HostKind) -> Result<Profile, ProfileError> {
         let (resolve, package) = wit::profiles_resolve()?;
         let world = resolve.packages[package]
             .worlds
@@ -224,7 +226,7 @@ impl Profile {
             })?;
         Profile::new(
             host.name().to_string(),
-            host.description().to_string(),
+            host.description(),
             ProfileSource::Builtin(host),
             &resolve,
             world,
@@ -294,7 +296,7 @@ impl Profile {
     /// `reference`, matched first), or else a path handed to [`Profile::from_wit`] with
     /// `world`. Write `./wasi` for a file that has a built-in's name.
     pub fn from_arg(arg: &str, world: Option<&str>) -> Result<Profile, ProfileError> {
-        if let Ok(host) = arg.parse::<Host>() {
+        if let Ok(host) = arg.parse::<HostKind>() {
             return match world {
                 Some(world) => Err(ProfileError::WorldOnBuiltin {
                     host,
@@ -367,7 +369,7 @@ impl Profile {
     }
 
     /// The built-in profile this is, if it is one.
-    pub fn host(&self) -> Option<Host> {
+    pub fn host(&self) -> Option<HostKind> {
         match self.source {
             ProfileSource::Builtin(host) => Some(host),
             ProfileSource::Wit { .. } => None,
@@ -422,13 +424,13 @@ impl Profile {
 }
 
 /// The built-in profiles' import names, for advice ("served by: wasmcloud-v2").
-pub(crate) fn builtin_imports() -> &'static [(Host, Vec<String>)] {
-    static CELL: OnceLock<Vec<(Host, Vec<String>)>> = OnceLock::new();
+pub(crate) fn builtin_imports() -> &'static [(HostKind, Vec<String>)] {
+    static CELL: OnceLock<Vec<(HostKind, Vec<String>)>> = OnceLock::new();
     CELL.get_or_init(|| {
         let Ok((resolve, package)) = wit::profiles_resolve() else {
             return Vec::new();
         };
-        Host::ALL
+        HostKind::ALL
             .into_iter()
             .filter_map(|host| {
                 let world = *resolve.packages[package].worlds.get(host.name())?;

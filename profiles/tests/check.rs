@@ -2,7 +2,7 @@
 //! and components synthesized from WIT with wit-component's dummy module.
 
 use msgbridge_profiles::{
-    check, vendored_wit, CheckError, ExportStatus, Host, ImportStatus, Profile, ProfileError,
+    check, vendored_wit, CheckError, ExportStatus, HostKind, ImportStatus, Profile, ProfileError,
     Report,
 };
 use wit_component::{dummy_module, embed_component_metadata, ComponentEncoder, StringEncoding};
@@ -11,11 +11,11 @@ use wit_parser::{LiftLowerAbi, ManglingAndAbi, Resolve};
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-fn profile(host: Host) -> Profile {
+fn profile(host: HostKind) -> Profile {
     Profile::builtin(host).unwrap_or_else(|e| panic!("{host}: {e}"))
 }
 
-fn check_on(bytes: &[u8], host: Host) -> Report {
+fn check_on(bytes: &[u8], host: HostKind) -> Report {
     check(bytes, &profile(host)).unwrap_or_else(|e| panic!("{host}: {e}"))
 }
 
@@ -106,9 +106,12 @@ fn assert_fails_with(name: &str, report: &Report, needle: &str) {
 #[test]
 fn wasi_probe_runs_where_wasi_messaging_is_served() {
     let probe = msgbridge_test_artifacts::WASI_PROBE;
-    assert_passes("wasi-probe on wasi", &check_on(probe, Host::Wasi));
-    assert_passes("wasi-probe on reference", &check_on(probe, Host::Reference));
-    let report = check_on(probe, Host::WasmcloudV2);
+    assert_passes("wasi-probe on wasi", &check_on(probe, HostKind::Wasi));
+    assert_passes(
+        "wasi-probe on reference",
+        &check_on(probe, HostKind::Reference),
+    );
+    let report = check_on(probe, HostKind::WasmcloudV2);
     assert_fails_with(
         "wasi-probe on wasmcloud-v2",
         &report,
@@ -134,7 +137,7 @@ fn wasi_probe_runs_where_wasi_messaging_is_served() {
 #[test]
 fn wasmcloud_probe_runs_where_wasmcloud_messaging_is_served() {
     let probe = msgbridge_test_artifacts::WASMCLOUD_PROBE;
-    let report = check_on(probe, Host::WasmcloudV2);
+    let report = check_on(probe, HostKind::WasmcloudV2);
     assert_passes("wasmcloud-probe on wasmcloud-v2", &report);
     assert!(matches!(
         export(&report, "wasmcloud:messaging/handler@0.2.0"),
@@ -142,11 +145,11 @@ fn wasmcloud_probe_runs_where_wasmcloud_messaging_is_served() {
     ));
     assert_passes(
         "wasmcloud-probe on reference",
-        &check_on(probe, Host::Reference),
+        &check_on(probe, HostKind::Reference),
     );
     assert_fails_with(
         "wasmcloud-probe on wasi",
-        &check_on(probe, Host::Wasi),
+        &check_on(probe, HostKind::Wasi),
         "compose it with `msgbridge compose --target wasi`",
     );
 }
@@ -155,11 +158,11 @@ fn wasmcloud_probe_runs_where_wasmcloud_messaging_is_served() {
 fn examples_run_where_their_world_is_served() {
     use msgbridge_examples::{HTTP_API, LEET_WORKER, REVERSE_WORKER};
     for (name, bytes) in [("http-api", HTTP_API), ("leet-worker", LEET_WORKER)] {
-        assert_passes(name, &check_on(bytes, Host::WasmcloudV2));
-        assert_passes(name, &check_on(bytes, Host::Reference));
-        assert_fails_with(name, &check_on(bytes, Host::Wasi), "--target wasi");
+        assert_passes(name, &check_on(bytes, HostKind::WasmcloudV2));
+        assert_passes(name, &check_on(bytes, HostKind::Reference));
+        assert_fails_with(name, &check_on(bytes, HostKind::Wasi), "--target wasi");
     }
-    let api = check_on(HTTP_API, Host::WasmcloudV2);
+    let api = check_on(HTTP_API, HostKind::WasmcloudV2);
     let http = api
         .exports
         .iter()
@@ -169,17 +172,20 @@ fn examples_run_where_their_world_is_served() {
         matches!(&http.status, ExportStatus::Called { by } if by == "wasi:http/incoming-handler@0.2.12"),
         "{api}"
     );
-    let leet = check_on(LEET_WORKER, Host::WasmcloudV2);
+    let leet = check_on(LEET_WORKER, HostKind::WasmcloudV2);
     assert!(matches!(
         import(&leet, "wasi:config/store@0.2.0-rc.1"),
         ImportStatus::Provided { .. }
     ));
 
-    assert_passes("reverse-worker", &check_on(REVERSE_WORKER, Host::Wasi));
-    assert_passes("reverse-worker", &check_on(REVERSE_WORKER, Host::Reference));
+    assert_passes("reverse-worker", &check_on(REVERSE_WORKER, HostKind::Wasi));
+    assert_passes(
+        "reverse-worker",
+        &check_on(REVERSE_WORKER, HostKind::Reference),
+    );
     assert_fails_with(
         "reverse-worker",
-        &check_on(REVERSE_WORKER, Host::WasmcloudV2),
+        &check_on(REVERSE_WORKER, HostKind::WasmcloudV2),
         "--target wasmcloud",
     );
 }
@@ -198,7 +204,7 @@ world guest {
 #[test]
 fn a_keyvalue_component_passes_wasmcloud_v2() {
     let bytes = component_with_vendored(&[KEYVALUE_GUEST]);
-    let report = check_on(&bytes, Host::WasmcloudV2);
+    let report = check_on(&bytes, HostKind::WasmcloudV2);
     assert_passes("keyvalue guest on wasmcloud-v2", &report);
     assert_eq!(
         import(&report, "wasi:keyvalue/store@0.2.0-draft"),
@@ -209,7 +215,7 @@ fn a_keyvalue_component_passes_wasmcloud_v2() {
     // The reference host serves key-value and logging too.
     assert_passes(
         "keyvalue guest on reference",
-        &check_on(&bytes, Host::Reference),
+        &check_on(&bytes, HostKind::Reference),
     );
 }
 
@@ -219,8 +225,8 @@ fn a_blobstore_component_passes_wasmcloud_v2_only() {
 world guest {
   import wasi:blobstore/blobstore@0.2.0-draft;
 }"]);
-    assert_passes("blobstore guest", &check_on(&bytes, Host::WasmcloudV2));
-    let report = check_on(&bytes, Host::Reference);
+    assert_passes("blobstore guest", &check_on(&bytes, HostKind::WasmcloudV2));
+    let report = check_on(&bytes, HostKind::Reference);
     assert_fails_with(
         "blobstore guest on reference",
         &report,
@@ -246,7 +252,7 @@ fn a_keyvalue_function_of_another_type_is_a_mismatch() {
         "package test:kv;
 world guest { import wasi:keyvalue/store@0.2.0-draft; }",
     ]);
-    let report = check_on(&bytes, Host::WasmcloudV2);
+    let report = check_on(&bytes, HostKind::WasmcloudV2);
     assert!(!report.passes(), "{report}");
     let ImportStatus::TypeMismatch {
         provided, reason, ..
@@ -270,7 +276,10 @@ world guest { import wasi:keyvalue/store@0.2.0-draft; }",
         "package test:kv;
 world guest { import wasi:keyvalue/store@0.2.0-draft; }",
     ]);
-    assert_passes("a subset of keyvalue", &check_on(&bytes, Host::WasmcloudV2));
+    assert_passes(
+        "a subset of keyvalue",
+        &check_on(&bytes, HostKind::WasmcloudV2),
+    );
 }
 
 #[test]
@@ -286,7 +295,7 @@ interface logging {
         "package test:log;
 world guest { import wasi:logging/logging@0.1.0-draft; }",
     ]);
-    let report = check_on(&bytes, Host::WasmcloudV2);
+    let report = check_on(&bytes, HostKind::WasmcloudV2);
     let ImportStatus::TypeMismatch { reason, .. } =
         import(&report, "wasi:logging/logging@0.1.0-draft")
     else {
@@ -306,7 +315,7 @@ world guest {
   export wasmcloud:messaging/handler@0.2.1;
 }",
     ]);
-    let report = check_on(&bytes, Host::WasmcloudV2);
+    let report = check_on(&bytes, HostKind::WasmcloudV2);
     assert_passes("consumer@0.2.1 on wasmcloud-v2", &report);
     assert_eq!(
         import(&report, "wasmcloud:messaging/consumer@0.2.1"),
@@ -328,7 +337,7 @@ world guest {
         "package test:minor;
 world guest { import wasmcloud:messaging/consumer@0.3.0; }",
     ]);
-    let report = check_on(&bytes, Host::WasmcloudV2);
+    let report = check_on(&bytes, HostKind::WasmcloudV2);
     assert_fails_with(
         "consumer@0.3.0 on wasmcloud-v2",
         &report,
@@ -344,7 +353,7 @@ fn a_draft_version_matches_only_itself() {
         "package test:draft;
 world guest { import wasi:keyvalue/store@0.2.0-draft2; }",
     ]);
-    let report = check_on(&bytes, Host::WasmcloudV2);
+    let report = check_on(&bytes, HostKind::WasmcloudV2);
     assert!(
         matches!(import(&report, "wasi:keyvalue/store@0.2.0-draft2"), ImportStatus::Missing { advice } if advice.contains("pre-release")),
         "{report}"
@@ -367,7 +376,7 @@ fn a_handler_of_another_type_is_an_export_mismatch() {
         "package test:handler;
 world guest { export wasmcloud:messaging/handler@0.2.0; }",
     ]);
-    let report = check_on(&bytes, Host::WasmcloudV2);
+    let report = check_on(&bytes, HostKind::WasmcloudV2);
     let ExportStatus::TypeMismatch { reason, .. } =
         export(&report, "wasmcloud:messaging/handler@0.2.0")
     else {
@@ -382,7 +391,7 @@ fn other_exports_are_not_called_and_do_not_fail() {
     let bytes = component_alone(&["package test:lib;
 interface api { add: func(a: u32, b: u32) -> u32; }
 world guest { export api; }"]);
-    let report = check_on(&bytes, Host::WasmcloudV2);
+    let report = check_on(&bytes, HostKind::WasmcloudV2);
     assert_passes("a library component", &report);
     assert_eq!(export(&report, "test:lib/api"), &ExportStatus::NotCalled);
     assert_eq!(
@@ -396,7 +405,7 @@ fn an_unknown_import_says_no_profile_serves_it() {
     let bytes = component_alone(&["package acme:db@1.0.0;
 interface query { run: func(sql: string) -> list<string>; }
 world guest { import query; }"]);
-    let report = check_on(&bytes, Host::WasmcloudV2);
+    let report = check_on(&bytes, HostKind::WasmcloudV2);
     assert_fails_with(
         "acme:db",
         &report,
@@ -474,7 +483,7 @@ fn a_user_wit_directory_with_deps_is_a_profile() {
 
 #[test]
 fn a_binary_wit_package_is_a_profile() {
-    let builtin = profile(Host::WasmcloudV2);
+    let builtin = profile(HostKind::WasmcloudV2);
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("profiles.wasm");
     std::fs::write(&path, builtin.wit_package()).expect("writes");
@@ -557,12 +566,12 @@ fn world_selection_errors_name_the_worlds() {
 
 #[test]
 fn host_arguments() {
-    for host in Host::ALL {
+    for host in HostKind::ALL {
         let p = Profile::from_arg(host.name(), None).expect("built-in");
         assert_eq!(p.host(), Some(host));
         assert_eq!(p.name(), host.name());
         assert_eq!(p.world(), host.name());
-        assert_eq!(host.name().parse::<Host>(), Ok(host));
+        assert_eq!(host.name().parse::<HostKind>(), Ok(host));
     }
     let err = Profile::from_arg("wasmcloud", None).expect_err("not a profile");
     assert!(matches!(err, ProfileError::UnknownHost(_)));
@@ -582,7 +591,7 @@ fn host_arguments() {
 
 #[test]
 fn profiles_list_what_the_hosts_serve() {
-    let wasmcloud = profile(Host::WasmcloudV2);
+    let wasmcloud = profile(HostKind::WasmcloudV2);
     for name in [
         "wasi:keyvalue/store@0.2.0-draft",
         "wasi:keyvalue/atomics@0.2.0-draft",
@@ -608,12 +617,12 @@ fn profiles_list_what_the_hosts_serve() {
     );
     use msgbridge_worlds::World;
     assert!(wasmcloud.serves(World::Wasmcloud) && !wasmcloud.serves(World::Wasi));
-    let wasi = profile(Host::Wasi);
+    let wasi = profile(HostKind::Wasi);
     assert!(wasi.serves(World::Wasi) && !wasi.serves(World::Wasmcloud));
     assert!(wasi
         .provides("wasi:blobstore/container@0.2.0-draft")
         .is_none());
-    let reference = profile(Host::Reference);
+    let reference = profile(HostKind::Reference);
     assert!(reference.serves(World::Wasi) && reference.serves(World::Wasmcloud));
     assert!(
         reference.calls_handler_of(World::Wasi) && reference.calls_handler_of(World::Wasmcloud)
@@ -634,7 +643,7 @@ fn profiles_list_what_the_hosts_serve() {
 
 #[test]
 fn inputs_that_are_not_components_are_refused() {
-    let wasmcloud = profile(Host::WasmcloudV2);
+    let wasmcloud = profile(HostKind::WasmcloudV2);
     assert!(matches!(
         check(b"hello", &wasmcloud),
         Err(CheckError::NotWasm)
@@ -662,7 +671,7 @@ fn inputs_that_are_not_components_are_refused() {
 
 #[test]
 fn reports_serialize_with_a_status_per_item() {
-    let report = check_on(msgbridge_test_artifacts::WASI_PROBE, Host::WasmcloudV2);
+    let report = check_on(msgbridge_test_artifacts::WASI_PROBE, HostKind::WasmcloudV2);
     let json = serde_json::to_value(&report).expect("serializes");
     assert_eq!(json["host"], "wasmcloud-v2");
     let producer = json["imports"]

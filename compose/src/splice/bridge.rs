@@ -9,40 +9,34 @@ use wit_parser::{Resolve, SourceMap};
 use super::error::{boxed, SpliceError};
 use crate::World;
 
-/// The bridge's world: it imports the host world's messaging interfaces it calls and, when
-/// the guest has a handler, exports the host world's handler. Its package name never
-/// reaches the spliced component, which names only interfaces.
+/// The bridge's world: it imports the host world's messaging interfaces it calls (those a
+/// guest of that world imports, but `types`, which their `use`s bring in) and, when the
+/// guest has a handler, exports the host world's handler. Its package name never reaches
+/// the spliced component, which names only interfaces.
 fn world_text(guest: World, with_handler: bool) -> String {
-    let (imports, handler): (&[&str], &str) = match guest {
-        World::Wasi => (
-            &["wasmcloud:messaging/consumer@0.2.0"],
-            "wasmcloud:messaging/handler@0.2.0",
-        ),
-        World::Wasmcloud => (
-            &[
-                "wasi:messaging/producer@0.2.0-draft",
-                "wasi:messaging/request-reply@0.2.0-draft",
-            ],
-            "wasi:messaging/incoming-handler@0.2.0-draft",
-        ),
-    };
+    let host = guest.other();
     let mut text = String::from("package msgbridge:splice@0.1.0;\n\nworld bridge {\n");
-    for import in imports {
-        text.push_str(&format!("  import {import};\n"));
+    for import in host.guest_imports() {
+        if *import != host.types_interface() {
+            text.push_str(&format!("  import {import};\n"));
+        }
     }
     if with_handler {
-        text.push_str(&format!("  export {handler};\n"));
+        text.push_str(&format!("  export {};\n", host.handler_interface()));
     }
     text.push_str("}\n");
     text
 }
 
-/// The host world's messaging package files, from `msgbridge-wit`.
+/// The host world's messaging package files, from `msgbridge-wit`, whose directories are
+/// named as under `wit/deps/`: `ns-name-version` (`wasmcloud-messaging-0.2.0`).
 fn target_package(guest: World) -> Option<&'static msgbridge_wit::EmbeddedPackage> {
-    let dir = match guest {
-        World::Wasi => "wasmcloud-messaging-0.2.0",
-        World::Wasmcloud => "wasi-messaging-0.2.0-draft",
-    };
+    let host = guest.other();
+    let dir = format!(
+        "{}-{}",
+        host.package_name().replace(':', "-"),
+        host.version()
+    );
     msgbridge_wit::BRIDGED.iter().find(|p| p.dir == dir)
 }
 
@@ -171,11 +165,7 @@ pub(crate) fn prepare(
     client_name: &str,
     with_handler: bool,
 ) -> Result<Vec<u8>, SpliceError> {
-    let direction = match guest {
-        World::Wasi => msgbridge_adapters::Direction::WasiOnWasmcloud,
-        World::Wasmcloud => msgbridge_adapters::Direction::WasmcloudOnWasi,
-    };
-    let bytes = msgbridge_adapters::bridge(direction);
+    let bytes = msgbridge_adapters::bridge(msgbridge_adapters::Direction::from_guest(guest));
     let mut module = match guest {
         World::Wasmcloud => with_client_name(bytes, client_name)?,
         World::Wasi => bytes.to_vec(),
@@ -218,6 +208,25 @@ mod tests {
         assert!(before.contains(&default.words[0]) && !after.contains(&default.words[0]));
         let changed = before.iter().zip(&after).filter(|(a, b)| a != b).count();
         assert_eq!(changed, 3, "length and two words differ");
+    }
+
+    #[test]
+    fn the_bridge_world_imports_what_it_calls_and_exports_the_hosts_handler() {
+        assert_eq!(
+            world_text(World::Wasi, true),
+            "package msgbridge:splice@0.1.0;\n\nworld bridge {\n  \
+             import wasmcloud:messaging/consumer@0.2.0;\n  \
+             export wasmcloud:messaging/handler@0.2.0;\n}\n"
+        );
+        assert_eq!(
+            world_text(World::Wasmcloud, false),
+            "package msgbridge:splice@0.1.0;\n\nworld bridge {\n  \
+             import wasi:messaging/producer@0.2.0-draft;\n  \
+             import wasi:messaging/request-reply@0.2.0-draft;\n}\n"
+        );
+        for guest in World::ALL {
+            assert!(target_package(guest).is_some(), "{guest}");
+        }
     }
 
     #[test]

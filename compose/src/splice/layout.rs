@@ -97,13 +97,29 @@ fn parse_module(bytes: &[u8]) -> Result<CoreModule<'_>, SpliceError> {
 /// Finds the main module, its adapters and the string encoding, or says why the component
 /// is not one wit-component made from a main module and adapters.
 pub(crate) fn find(component: &[u8]) -> Result<Layout<'_>, SpliceError> {
+    let (modules, encoding) = scan(component)?;
+    let main = main_index(&modules)?;
+    let adapters = adapters(&modules, main)?;
+    Ok(Layout {
+        main: modules[main].clone(),
+        adapters,
+        encoding: encoding.unwrap_or(wit_component::StringEncoding::UTF8),
+    })
+}
+
+/// The component's top-level core modules and the string encoding of its first canonical
+/// function that has one; refuses nested components with code.
+///
+/// A nested component is allowed only as one of wit-component's type-only shims (it
+/// re-exports an interface whose types use an imported resource): no core modules, core
+/// instances, component instances or components of its own.
+fn scan(
+    component: &[u8],
+) -> Result<(Vec<CoreModule<'_>>, Option<wit_component::StringEncoding>), SpliceError> {
     let mut modules = Vec::new();
     let mut encoding = None;
-    // A nested component is allowed only as one of wit-component's type-only shims (it
-    // re-exports an interface whose types use an imported resource): no core modules, core
-    // instances, component instances or components of its own. `stack` has an entry per
-    // open nested module (`None`) or component (`Some(has code)`).
     let mut nested_with_code = 0usize;
+    // An entry per open nested module (`None`) or component (`Some(has code)`).
     let mut stack: Vec<Option<bool>> = Vec::new();
     for payload in Parser::new(0).parse_all(component) {
         let payload = payload.map_err(SpliceError::Parse)?;
@@ -142,23 +158,8 @@ pub(crate) fn find(component: &[u8]) -> Result<Layout<'_>, SpliceError> {
                 }
             }
             Payload::ComponentCanonicalSection(section) if depth == 0 => {
-                for function in section.clone() {
-                    let options = match function.map_err(SpliceError::Parse)? {
-                        CanonicalFunction::Lift { options, .. }
-                        | CanonicalFunction::Lower { options, .. } => options,
-                        _ => continue,
-                    };
-                    for option in options.iter() {
-                        let found = match option {
-                            CanonicalOption::UTF8 => wit_component::StringEncoding::UTF8,
-                            CanonicalOption::UTF16 => wit_component::StringEncoding::UTF16,
-                            CanonicalOption::CompactUTF16 => {
-                                wit_component::StringEncoding::CompactUTF16
-                            }
-                            _ => continue,
-                        };
-                        encoding.get_or_insert(found);
-                    }
+                if let Some(found) = string_encoding(section.clone())? {
+                    encoding.get_or_insert(found);
                 }
             }
             _ => {}
@@ -170,28 +171,63 @@ pub(crate) fn find(component: &[u8]) -> Result<Layout<'_>, SpliceError> {
         }
         .into());
     }
+    Ok((modules, encoding))
+}
 
+/// The string encoding of the first lift or lower in `section` that names one (every
+/// function is read, so a malformed one is an error wherever it is).
+fn string_encoding(
+    section: wasmparser::ComponentCanonicalSectionReader<'_>,
+) -> Result<Option<wit_component::StringEncoding>, SpliceError> {
+    let mut first = None;
+    for function in section {
+        let options = match function.map_err(SpliceError::Parse)? {
+            CanonicalFunction::Lift { options, .. } | CanonicalFunction::Lower { options, .. } => {
+                options
+            }
+            _ => continue,
+        };
+        for option in options.iter() {
+            let found = match option {
+                CanonicalOption::UTF8 => wit_component::StringEncoding::UTF8,
+                CanonicalOption::UTF16 => wit_component::StringEncoding::UTF16,
+                CanonicalOption::CompactUTF16 => wit_component::StringEncoding::CompactUTF16,
+                _ => continue,
+            };
+            first.get_or_insert(found);
+        }
+    }
+    Ok(first)
+}
+
+/// The index of the one main module: the one defining and exporting a memory and
+/// exporting a realloc.
+fn main_index(modules: &[CoreModule<'_>]) -> Result<usize, SpliceError> {
     let is_main = |m: &CoreModule<'_>| {
         m.defines_exported_memory && REALLOCS.iter().any(|r| m.func_exports.contains(*r))
     };
     let mains: Vec<usize> = (0..modules.len())
         .filter(|i| is_main(&modules[*i]))
         .collect();
-    let main_index = match mains.as_slice() {
-        [] => return Err(NotSpliceable::NoMainModule.into()),
-        [one] => *one,
-        several => {
-            return Err(NotSpliceable::SeveralMainModules {
-                count: several.len(),
-            }
-            .into())
+    match mains.as_slice() {
+        [] => Err(NotSpliceable::NoMainModule.into()),
+        [one] => Ok(*one),
+        several => Err(NotSpliceable::SeveralMainModules {
+            count: several.len(),
         }
-    };
+        .into()),
+    }
+}
 
-    // Adapters: the import modules of the main module that are not WIT names, each served
-    // by the one other module exporting every function imported from it.
+/// The adapters of the main module `main`: the import modules of the main module that are
+/// not WIT names, each served by the one other module exporting every function imported
+/// from it. Refuses a module that is none of main, adapter, shim or fixup.
+fn adapters<'a>(
+    modules: &[CoreModule<'a>],
+    main: usize,
+) -> Result<BTreeMap<String, CoreModule<'a>>, SpliceError> {
     let mut wanted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (module, name, is_func) in &modules[main_index].imports {
+    for (module, name, is_func) in &modules[main].imports {
         if *is_func && is_adapter_name(module) {
             wanted
                 .entry(module.clone())
@@ -199,7 +235,7 @@ pub(crate) fn find(component: &[u8]) -> Result<Layout<'_>, SpliceError> {
                 .insert(name.clone());
         }
     }
-    let mut used = BTreeSet::from([main_index]);
+    let mut used = BTreeSet::from([main]);
     let mut adapters = BTreeMap::new();
     for (name, functions) in wanted {
         let found = (0..modules.len()).find(|i| {
@@ -219,11 +255,7 @@ pub(crate) fn find(component: &[u8]) -> Result<Layout<'_>, SpliceError> {
     {
         return Err(NotSpliceable::UnknownModule { index }.into());
     }
-    Ok(Layout {
-        main: modules[main_index].clone(),
-        adapters,
-        encoding: encoding.unwrap_or(wit_component::StringEncoding::UTF8),
-    })
+    Ok(adapters)
 }
 
 /// Whether an import module name is an adapter's (like `wasi_snapshot_preview1`) rather than

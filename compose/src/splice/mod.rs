@@ -33,8 +33,11 @@ mod world;
 pub use check::memory_definitions;
 pub use error::{NotSpliceable, SpliceError};
 
+use std::collections::BTreeMap;
+
 use msgbridge_worlds::bridge::ADAPTER_MODULE;
 use msgbridge_worlds::World;
+use wasmparser::FuncType;
 
 use crate::{inspect, plan, ComposeOptions, Inspection, Plan};
 
@@ -73,26 +76,50 @@ pub(crate) fn splice_inspected(
     })
 }
 
+/// What splicing works from: the guest's parts and WIT world. [`splice_unguarded`] and
+/// [`spliceability`] both begin with [`Prepared::read`] and [`Prepared::check`], so they
+/// refuse the same guests for the same reasons.
+struct Prepared<'a> {
+    /// The guest's main module, its adapters and its string encoding.
+    layout: layout::Layout<'a>,
+    /// The guest's WIT world without the bridged messaging.
+    wit: world::GuestWit,
+}
+
+impl<'a> Prepared<'a> {
+    /// Finds `guest`'s parts and recovers its WIT world, refusing a guest of another shape.
+    fn read(guest: &'a [u8], plan: &Plan) -> Result<Self, SpliceError> {
+        linked::refuse_shared_libraries(guest)?;
+        Ok(Prepared {
+            layout: layout::find(guest)?,
+            wit: world::guest_wit(guest, plan.guest)?,
+        })
+    }
+
+    /// Checks that the main module exports the handler the bridge calls (when the guest
+    /// has one); returns the bridge's function exports, with their core types.
+    fn check(&self, plan: &Plan) -> Result<BTreeMap<String, FuncType>, SpliceError> {
+        if self.wit.had_handler {
+            for name in handler_exports(plan.guest) {
+                if !self.layout.main.func_exports.contains(&name) {
+                    return Err(NotSpliceable::HandlerExport { missing: name }.into());
+                }
+            }
+        }
+        rename::function_exports(msgbridge_adapters::bridge(plan.direction()))
+    }
+}
+
 fn splice_unguarded(
     guest: &[u8],
     inspection: &Inspection,
     plan: &Plan,
     options: &ComposeOptions,
 ) -> Result<Vec<u8>, SpliceError> {
-    linked::refuse_shared_libraries(guest)?;
-    let layout = layout::find(guest)?;
-    let mut wit = world::guest_wit(guest, plan.guest)?;
-
-    let bridge = bridge::prepare(plan.guest, &options.client_name, wit.had_handler)?;
-    if wit.had_handler {
-        let handler = handler_exports(plan.guest);
-        for name in handler {
-            if !layout.main.func_exports.contains(&name) {
-                return Err(NotSpliceable::HandlerExport { missing: name }.into());
-            }
-        }
-    }
-    let provided = rename::function_exports(msgbridge_adapters::bridge(plan.direction()))?;
+    let mut prepared = Prepared::read(guest, plan)?;
+    let bridge = bridge::prepare(plan.guest, &options.client_name, prepared.wit.had_handler)?;
+    let provided = prepared.check(plan)?;
+    let Prepared { layout, wit } = &mut prepared;
     let mut main = rename::rename_imports(layout.main.bytes, plan.guest, &provided)?;
 
     let mut adapters = Vec::new();
@@ -128,27 +155,11 @@ fn splice_unguarded(
 pub fn spliceability(guest: &[u8], options: &ComposeOptions) -> Result<(), SpliceError> {
     let inspection = inspect(guest)?;
     let plan = plan(&inspection, options.target)?;
-    linked::refuse_shared_libraries(guest)?;
-    let layout = layout::find(guest)?;
-    let wit = world::guest_wit(guest, plan.guest)?;
-    if wit.had_handler {
-        for name in handler_exports(plan.guest) {
-            if !layout.main.func_exports.contains(&name) {
-                return Err(NotSpliceable::HandlerExport { missing: name }.into());
-            }
-        }
-    }
-    let provided = rename::function_exports(msgbridge_adapters::bridge(plan.direction()))?;
-    for (module, name, _) in &layout.main.imports {
-        if let Some(field) = rename::bridged_field(plan.guest, module, name) {
-            if !provided.contains_key(&field) {
-                return Err(NotSpliceable::UnbridgedImport {
-                    module: module.clone(),
-                    name: name.clone(),
-                }
-                .into());
-            }
-        }
+    let prepared = Prepared::read(guest, &plan)?;
+    let provided = prepared.check(&plan)?;
+    // What `rename::rename_imports` refuses, short of its type check.
+    for (module, name, _) in &prepared.layout.main.imports {
+        rename::bridge_export_for(plan.guest, module, name, &provided)?;
     }
     Ok(())
 }

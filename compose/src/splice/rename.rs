@@ -33,6 +33,32 @@ fn mentions_package(world: World, module: &str) -> bool {
     module.contains(&format!("{name}/"))
 }
 
+/// The bridge's export serving the guest's import `module` `name`: `None` for an import
+/// of no bridged interface (it stays as it is); refused for one the bridge does not export
+/// (among `provided`), and for a messaging import under another naming scheme (such as
+/// `cm32p2|…`), which is not the bridge's to serve.
+pub(crate) fn bridge_export_for<'p>(
+    world: World,
+    module: &str,
+    name: &str,
+    provided: &'p BTreeMap<String, FuncType>,
+) -> Result<Option<(String, &'p FuncType)>, SpliceError> {
+    let unbridged = || {
+        SpliceError::from(NotSpliceable::UnbridgedImport {
+            module: module.to_string(),
+            name: name.to_string(),
+        })
+    };
+    match bridged_field(world, module, name) {
+        Some(field) => match provided.get(&field) {
+            Some(ty) => Ok(Some((field, ty))),
+            None => Err(unbridged()),
+        },
+        None if mentions_package(world, module) => Err(unbridged()),
+        None => Ok(None),
+    }
+}
+
 /// Returns `main` with its imports of `world`'s interfaces renamed to the bridge's
 /// exports, after checking that the bridge (whose function exports, with their types, are
 /// `provided`) has every one of them, with the same core type.
@@ -57,45 +83,26 @@ pub(crate) fn rename_imports(
             for import in section.clone().into_imports() {
                 let import = import.map_err(SpliceError::Parse)?;
                 let ty = RoundtripReencoder.entity_type(import.ty).map_err(rewrite)?;
-                match bridged_field(world, import.module, import.name) {
-                    Some(field) => {
-                        let Some(expected) = provided.get(&field) else {
-                            return Err(NotSpliceable::UnbridgedImport {
-                                module: import.module.to_string(),
-                                name: import.name.to_string(),
-                            }
-                            .into());
-                        };
-                        let found = match import.ty {
-                            TypeRef::Func(index) => types.get(index as usize).cloned().flatten(),
-                            _ => None,
-                        };
-                        if found.as_ref() != Some(expected) {
-                            return Err(SpliceError::ImportType {
-                                interface: import.module.to_string(),
-                                function: import.name.to_string(),
-                                expected: expected.to_string(),
-                                found: found.map_or_else(
-                                    || "not a function".to_string(),
-                                    |t| t.to_string(),
-                                ),
-                            });
-                        }
-                        imports.import(ADAPTER_MODULE, &field, ty);
-                    }
-                    // A messaging import under another naming scheme (such as `cm32p2|…`) is
-                    // not the bridge's to serve.
-                    None if mentions_package(world, import.module) => {
-                        return Err(NotSpliceable::UnbridgedImport {
-                            module: import.module.to_string(),
-                            name: import.name.to_string(),
-                        }
-                        .into());
-                    }
-                    None => {
-                        imports.import(import.module, import.name, ty);
-                    }
+                let Some((field, expected)) =
+                    bridge_export_for(world, import.module, import.name, provided)?
+                else {
+                    imports.import(import.module, import.name, ty);
+                    continue;
+                };
+                let found = match import.ty {
+                    TypeRef::Func(index) => types.get(index as usize).cloned().flatten(),
+                    _ => None,
+                };
+                if found.as_ref() != Some(expected) {
+                    return Err(SpliceError::ImportType {
+                        interface: import.module.to_string(),
+                        function: import.name.to_string(),
+                        expected: expected.to_string(),
+                        found: found
+                            .map_or_else(|| "not a function".to_string(), |t| t.to_string()),
+                    });
                 }
+                imports.import(ADAPTER_MODULE, &field, ty);
             }
             out.section(&imports);
             continue;
@@ -174,42 +181,27 @@ pub(crate) fn function_exports(module: &[u8]) -> Result<BTreeMap<String, FuncTyp
 #[cfg(test)]
 mod tests {
     use super::*;
+    use msgbridge_worlds::{WASI_TYPES, WASMCLOUD_CONSUMER};
 
     #[test]
     fn bridged_fields_use_the_interface_short_name() {
         assert_eq!(
-            bridged_field(
-                World::Wasi,
-                "wasi:messaging/types@0.2.0-draft",
-                "[constructor]message"
-            )
-            .as_deref(),
+            bridged_field(World::Wasi, WASI_TYPES, "[constructor]message").as_deref(),
             Some("types.[constructor]message")
         );
         assert_eq!(
-            bridged_field(
-                World::Wasmcloud,
-                "wasmcloud:messaging/consumer@0.2.0",
-                "request"
-            )
-            .as_deref(),
+            bridged_field(World::Wasmcloud, WASMCLOUD_CONSUMER, "request").as_deref(),
             Some("consumer.request")
         );
         assert_eq!(
             bridged_field(World::Wasi, "wasi:cli/stdout@0.2.0", "get-stdout"),
             None
         );
-        assert_eq!(
-            bridged_field(World::Wasmcloud, "wasi:messaging/types@0.2.0-draft", "x"),
-            None
-        );
+        assert_eq!(bridged_field(World::Wasmcloud, WASI_TYPES, "x"), None);
         assert!(mentions_package(
             World::Wasi,
             "cm32p2|wasi:messaging/types@0.2"
         ));
-        assert!(!mentions_package(
-            World::Wasi,
-            "wasmcloud:messaging/consumer@0.2.0"
-        ));
+        assert!(!mentions_package(World::Wasi, WASMCLOUD_CONSUMER));
     }
 }

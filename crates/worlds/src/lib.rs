@@ -11,12 +11,18 @@
 //!   `client.connect` lives (a data slot in the portable sender, globals in the spliced
 //!   bridge), which the composer rewrites.
 //! - [`bridge`]: the core names a spliced bridge module and the composer agree on.
+//! - [`require_component`]: whether an input's header is a component's, or why not (not
+//!   WebAssembly, a core module, another layer), for the composer's and the check's first
+//!   refusal.
 
 #![no_std]
 
 pub mod bridge;
 pub mod client_name;
+mod header;
 mod version;
+
+pub use header::{require_component, NotAComponent};
 
 use core::fmt;
 use core::str::FromStr;
@@ -93,6 +99,15 @@ impl World {
         match self {
             World::Wasi => &[WASI_TYPES, WASI_PRODUCER, WASI_REQUEST_REPLY],
             World::Wasmcloud => &[WASMCLOUD_TYPES, WASMCLOUD_CONSUMER],
+        }
+    }
+
+    /// The interface of this world that only defines types (and, for wasi, the `client`
+    /// and `message` resources); the others `use` it.
+    pub const fn types_interface(self) -> &'static str {
+        match self {
+            World::Wasi => WASI_TYPES,
+            World::Wasmcloud => WASMCLOUD_TYPES,
         }
     }
 
@@ -413,6 +428,7 @@ mod tests {
                 assert!(name.ends_with(world.version()));
             }
             assert!(world.interfaces().contains(&world.handler_interface()));
+            assert!(world.guest_imports().contains(&world.types_interface()));
             for name in world.guest_imports() {
                 assert!(world.interfaces().contains(name));
             }

@@ -1,9 +1,15 @@
 //! Which worlds a host serves, and what loading a component checks.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use msgbridge_examples::{HTTP_API, LEET_WORKER, REVERSE_WORKER};
-use msgbridge_host::{ComponentSpec, Host, HostConfig, Hosted, LoadError, Runtime, World};
+use msgbridge_host::{
+    BoxFuture, Broker, BrokerError, ComponentSpec, Host, HostConfig, Hosted, InProcessBroker,
+    LoadError, Message, Runtime, Subscription, World,
+};
 use msgbridge_test_artifacts::{WASI_PROBE, WASMCLOUD_PROBE};
+use msgbridge_test_support::within;
 
 async fn load(hosted: Hosted, name: &str, wasm: &'static [u8]) -> Result<(), LoadError> {
     let host = Host::start(
@@ -142,4 +148,86 @@ async fn components_are_compiled_once_per_runtime() {
         again.image_range(),
         "the cache handed out a different compilation"
     );
+}
+
+/// An in-process broker whose `subscribe` yields once first, as a network broker's does, so
+/// that two loads running at once interleave at that await.
+struct YieldingBroker(InProcessBroker);
+
+impl Broker for YieldingBroker {
+    fn publish(&self, message: Message) -> BoxFuture<'_, Result<(), BrokerError>> {
+        self.0.publish(message)
+    }
+
+    fn subscribe<'a>(
+        &'a self,
+        pattern: &'a str,
+        queue_group: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Subscription, BrokerError>> {
+        Box::pin(async move {
+            tokio::task::yield_now().await;
+            self.0.subscribe(pattern, queue_group).await
+        })
+    }
+}
+
+/// A host on a [`YieldingBroker`], and that broker's in-process half, to count its
+/// subscriptions.
+async fn yielding_host() -> (Host, InProcessBroker) {
+    let broker = InProcessBroker::new();
+    let config = HostConfig::new(Arc::new(YieldingBroker(broker.clone()))).expect("config");
+    (Host::start(config).await.expect("start"), broker)
+}
+
+fn probe(name: &str) -> ComponentSpec {
+    ComponentSpec::new(name, Bytes::from_static(WASI_PROBE)).subscribe("race")
+}
+
+/// Waits until `broker` has `count` subscriptions (a stopped listener's subscription ends
+/// when its aborted task is dropped, soon after).
+async fn subscriptions_reach(broker: &InProcessBroker, count: usize) {
+    within(&format!("{count} subscriptions"), async {
+        while broker.subscription_count() != count {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_adds_of_one_name_at_once_load_it_once() {
+    let (host, broker) = yielding_host().await;
+    let (first, second) = tokio::join!(
+        host.add_component(probe("p")),
+        host.add_component(probe("p"))
+    );
+    let duplicates = [&first, &second]
+        .into_iter()
+        .filter(|r| matches!(r, Err(LoadError::Duplicate(name)) if name == "p"))
+        .count();
+    assert!(
+        first.is_ok() != second.is_ok() && duplicates == 1,
+        "one add loads, the other is a duplicate: {first:?}, {second:?}"
+    );
+    // One set of listeners, and removing the component ends it: none is left running
+    // without a handle.
+    assert_eq!(broker.subscription_count(), 1);
+    assert!(host.remove_component("p"));
+    subscriptions_reach(&broker, 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replacements_of_one_name_at_once_leave_one_version_running() {
+    let (host, broker) = yielding_host().await;
+    let (first, second) = tokio::join!(
+        host.replace_component(probe("p")),
+        host.replace_component(probe("p"))
+    );
+    first.expect("first replacement");
+    second.expect("second replacement");
+    assert_eq!(host.component_names(), ["p"]);
+    // The first version's listener ends when the second replaces it; the second's stays.
+    subscriptions_reach(&broker, 1).await;
+    assert!(host.remove_component("p"));
+    subscriptions_reach(&broker, 0).await;
 }
