@@ -18,7 +18,9 @@ fn main() -> ExitCode {
     if check {
         return match differences() {
             Ok(differ) if differ.is_empty() => {
-                println!("adapters/provider/artefacts is reproducible: every file matches a fresh build");
+                println!(
+                    "adapters/provider/artefacts is reproducible: every file matches a fresh build"
+                );
                 ExitCode::SUCCESS
             }
             Ok(differ) => {
