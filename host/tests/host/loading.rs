@@ -172,10 +172,12 @@ impl Broker for YieldingBroker {
 }
 
 /// A host on a [`YieldingBroker`], and that broker's in-process half, to count its
-/// subscriptions.
+/// subscriptions. The probe is compiled first, so that loads of it do not wait for the
+/// compiler: they then all run up to their first subscription before any finishes.
 async fn yielding_host() -> (Host, InProcessBroker) {
     let broker = InProcessBroker::new();
     let config = HostConfig::new(Arc::new(YieldingBroker(broker.clone()))).expect("config");
+    config.runtime.compile(WASI_PROBE).await.expect("compile");
     (Host::start(config).await.expect("start"), broker)
 }
 
