@@ -210,3 +210,23 @@ pub const SECTION_END: &str = "<!-- /soak -->";
 fn mib(bytes: u64) -> f64 {
     bytes as f64 / (1 << 20) as f64
 }
+
+/// One request of the probe protocol's `echo` command (`echo\n{i}`) to `subject`, waiting
+/// `timeout` for the first answer: its body (empty if none came), or the broker's error.
+/// The fault and cluster tests count answers and losses with it.
+pub async fn echo(
+    client: &msgbridge_host::NatsBroker,
+    subject: &str,
+    i: usize,
+    timeout: Duration,
+) -> Result<Bytes, msgbridge_host::BrokerError> {
+    let body = Bytes::from(format!("echo\n{i}"));
+    let replies = client
+        .request(Message::new(subject, body), Some(timeout), Some(1))
+        .await?;
+    Ok(replies
+        .into_iter()
+        .next()
+        .map(|m| m.body)
+        .unwrap_or_default())
+}

@@ -9,9 +9,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use msgbridge_compose::{compose_with, ComposeOptions, Form};
-use msgbridge_host::{
-    Broker, BrokerError, ComponentSpec, Host, HostConfig, Hosted, Message, NatsBroker, World,
-};
+use msgbridge_host::{BrokerError, ComponentSpec, Host, HostConfig, Hosted, NatsBroker, World};
 use msgbridge_test_artifacts::WASI_PROBE;
 use msgbridge_test_support::reliability::documented;
 use msgbridge_test_support::{within, NatsCluster};
@@ -98,17 +96,9 @@ impl Drop for Replica {
     }
 }
 
-/// One echo request; its answer's body, or the error.
+/// [`msgbridge_reliability::echo`] on this test's subject.
 async fn echo(client: &NatsBroker, i: usize, timeout: Duration) -> Result<Bytes, BrokerError> {
-    let body = Bytes::from(format!("echo\n{i}"));
-    let replies = client
-        .request(Message::new("cluster.echo", body), Some(timeout), Some(1))
-        .await?;
-    Ok(replies
-        .into_iter()
-        .next()
-        .map(|m| m.body)
-        .unwrap_or_default())
+    msgbridge_reliability::echo(client, "cluster.echo", i, timeout).await
 }
 
 /// Sends requests `from..from + ROUND` one after another; how many timed out (none may get

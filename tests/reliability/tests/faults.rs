@@ -13,17 +13,9 @@ use msgbridge_test_support::logs::{capture_logs, log_line};
 use msgbridge_test_support::reliability::documented;
 use msgbridge_test_support::{within, NatsServer};
 
-/// One echo request of the test's client; the answer's body, or the error.
+/// [`msgbridge_reliability::echo`] on this test's subject.
 async fn echo(client: &NatsBroker, i: usize, timeout: Duration) -> Result<Bytes, BrokerError> {
-    let body = Bytes::from(format!("echo\n{i}"));
-    let replies = client
-        .request(Message::new("restart.cmd", body), Some(timeout), Some(1))
-        .await?;
-    Ok(replies
-        .into_iter()
-        .next()
-        .map(|m| m.body)
-        .unwrap_or_default())
+    msgbridge_reliability::echo(client, "restart.cmd", i, timeout).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
