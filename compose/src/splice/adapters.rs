@@ -18,7 +18,7 @@
 //! wit-component expects and the second minimization binds it to the same export again.
 
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
-use wasm_encoder::{ImportSection, Module, RawSection};
+use wasm_encoder::{ImportSection, Module};
 use wasmparser::{Parser, Payload};
 
 use super::error::SpliceError;
@@ -83,12 +83,7 @@ pub(crate) fn reopen(adapter: &[u8]) -> Result<Vec<u8>, SpliceError> {
             out.section(&renamed);
             continue;
         }
-        if let Some((id, range)) = payload.as_section() {
-            let data = adapter
-                .get(range.start as usize..range.end as usize)
-                .ok_or_else(|| SpliceError::Check("a section lies outside its module".into()))?;
-            out.section(&RawSection { id, data });
-        }
+        super::copy_section(&mut out, adapter, &payload, "its module")?;
     }
     Ok(out.finish())
 }

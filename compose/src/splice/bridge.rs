@@ -2,7 +2,7 @@
 
 use msgbridge_worlds::client_name;
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
-use wasm_encoder::{ConstExpr, GlobalSection, Module, RawSection};
+use wasm_encoder::{ConstExpr, GlobalSection, Module};
 use wasmparser::{KnownCustom, Name, Parser, Payload, TypeRef};
 use wit_parser::{Resolve, SourceMap};
 
@@ -147,12 +147,7 @@ pub(crate) fn with_client_name(bridge: &[u8], name: &str) -> Result<Vec<u8>, Spl
             out.section(&globals);
             continue;
         }
-        if let Some((id, range)) = payload.as_section() {
-            let data = bridge
-                .get(range.start as usize..range.end as usize)
-                .ok_or_else(|| SpliceError::Check("a section lies outside the bridge".into()))?;
-            out.section(&RawSection { id, data });
-        }
+        super::copy_section(&mut out, bridge, &payload, "the bridge")?;
     }
     Ok(out.finish())
 }

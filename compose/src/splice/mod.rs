@@ -164,6 +164,24 @@ pub fn spliceability(guest: &[u8], options: &ComposeOptions) -> Result<(), Splic
     Ok(())
 }
 
+/// Copies `payload`'s section byte for byte from `module` (the bytes it was parsed from)
+/// into `out`: the rewrites here change one section and keep the others as they are.
+/// `what` names the module in the error for a section outside it.
+fn copy_section(
+    out: &mut wasm_encoder::Module,
+    module: &[u8],
+    payload: &wasmparser::Payload<'_>,
+    what: &str,
+) -> Result<(), SpliceError> {
+    if let Some((id, range)) = payload.as_section() {
+        let data = module
+            .get(range.start as usize..range.end as usize)
+            .ok_or_else(|| SpliceError::Check(format!("a section lies outside {what}")))?;
+        out.section(&wasm_encoder::RawSection { id, data });
+    }
+    Ok(())
+}
+
 /// The guest's core exports the bridge calls for its handler: the function and its
 /// post-return, named as wit-component names them.
 fn handler_exports(guest: World) -> [String; 2] {

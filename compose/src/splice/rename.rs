@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use msgbridge_worlds::bridge::{ADAPTER_MODULE, FIELD_SEPARATOR};
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
-use wasm_encoder::{ImportSection, Module, RawSection};
+use wasm_encoder::{ImportSection, Module};
 use wasmparser::{FuncType, Parser, Payload, TypeRef};
 
 use super::error::{NotSpliceable, SpliceError};
@@ -107,12 +107,7 @@ pub(crate) fn rename_imports(
             out.section(&imports);
             continue;
         }
-        if let Some((id, range)) = payload.as_section() {
-            let data = main
-                .get(range.start as usize..range.end as usize)
-                .ok_or_else(|| SpliceError::Check("a section lies outside its module".into()))?;
-            out.section(&RawSection { id, data });
-        }
+        super::copy_section(&mut out, main, &payload, "its module")?;
     }
     Ok(out.finish())
 }
