@@ -47,16 +47,30 @@ pub(crate) fn check_adapted(
             if plan.receiver { "has" } else { "has no" },
         ));
     }
-    // Interface exports only: `top_level_names` lists instance exports.
+    // `top_level_names` lists instance exports only, while the guest's list also holds its
+    // function exports. An interface named by its package (`ns:pkg/iface`) must be re-exported
+    // exactly; a plain-named one (componentize-py's `exports`) may be an instance or a function,
+    // so each plain-named instance export must merely be one of the guest's exports.
     let other_exports: BTreeSet<&String> = names.exports.iter().filter(|e| *e != handler).collect();
-    let guest_exports: BTreeSet<&String> = inspection
-        .other_exports
+    let guest_all: BTreeSet<&String> = inspection.other_exports.iter().collect();
+    let guest_interfaces: BTreeSet<&String> = guest_all
         .iter()
+        .copied()
         .filter(|e| e.contains(':'))
         .collect();
-    if other_exports != guest_exports {
+    let interfaces: BTreeSet<&String> = other_exports
+        .iter()
+        .copied()
+        .filter(|e| e.contains(':'))
+        .collect();
+    let unknown: BTreeSet<&String> = other_exports
+        .iter()
+        .copied()
+        .filter(|e| !guest_all.contains(e))
+        .collect();
+    if interfaces != guest_interfaces || !unknown.is_empty() {
         return Err(format!(
-            "its other exports {other_exports:?} are not the guest's {guest_exports:?}"
+            "its other exports {other_exports:?} do not match the guest's {guest_all:?}"
         ));
     }
     Ok(())

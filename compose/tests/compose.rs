@@ -323,6 +323,34 @@ fn a_semver_compatible_patch_release_is_bridged() {
     );
 }
 
+/// A guest's plain-named exports (componentize-py's instance `exports`, a world-level
+/// function) are kept in both forms, and the output check accepts them.
+#[test]
+fn plain_named_exports_are_kept_in_both_forms() {
+    let guest = msgbridge_test_shapes::PLAIN_NAMED_EXPORTS.component();
+    let inspection = inspect(&guest).unwrap();
+    assert_eq!(inspection.world, World::Wasmcloud);
+    assert!(
+        inspection.other_exports.iter().any(|e| e == "exports"),
+        "{inspection:?}"
+    );
+    for composed in [
+        compose_with(&guest, &ComposeOptions::new(World::Wasi))
+            .unwrap()
+            .bytes,
+        portable(&guest, World::Wasi),
+    ] {
+        let names = top_level_names(&composed).unwrap();
+        assert!(names.exports.contains("exports"), "{names:?}");
+        assert!(
+            names
+                .exports
+                .contains("wasi:messaging/incoming-handler@0.2.0-draft"),
+            "{names:?}"
+        );
+    }
+}
+
 /// What msgbridge made says so: `inspect` finds msgbridge in its producers, with its form.
 #[test]
 fn msgbridge_output_is_recognised_with_its_form() {

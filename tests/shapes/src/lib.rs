@@ -40,6 +40,8 @@ pub const WASMCLOUD_0_2_1: Shape = shape!("wasmcloud-0.2.1");
 pub const WASMCLOUD_0_3_0_ASYNC: Shape = shape!("wasmcloud-0.3.0-async");
 /// The bridged names with another type (`producer.send` returns `u32`).
 pub const TYPE_MISMATCH: Shape = shape!("type-mismatch");
+/// A bridged wasmcloud guest that also exports a plain-named instance and a function.
+pub const PLAIN_NAMED_EXPORTS: Shape = shape!("plain-named-exports");
 /// A component with no messaging interface.
 pub const NO_MESSAGING: Shape = shape!("no-messaging");
 
