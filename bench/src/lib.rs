@@ -12,7 +12,11 @@
 //! - publish of 16 B, 1 KiB and 64 KiB: the probe publishes, then reports;
 //! - instantiate+handle: messages published without a reply subject, counted as the
 //!   host reports their deliveries handled;
-//! - composition time and size of each form, with its memories and core instances.
+//! - composition time and size of each form, with its memories and core instances;
+//! - the toolchain matrix's probes (Rust `wasm32-wasip1` with the preview1 adapter,
+//!   JavaScript with jco's default features and its componentize-js 0.19.3 fallback,
+//!   Python by componentize-py): fresh-instance request-reply, native against the form
+//!   `msgbridge compose` gives each by default.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -78,6 +82,113 @@ const GUESTS: [Guest; 3] = [
         world: World::Wasmcloud,
     },
 ];
+
+/// The toolchain matrix's probes besides [`GUESTS`] (whose Rust `wasm32-wasip2` and
+/// JavaScript `--disable all` builds are the matrix's other rows), each measured in its
+/// default form.
+const TOOLCHAIN_GUESTS: [Guest; 6] = [
+    Guest {
+        name: "rust-wasip1-wasi-probe",
+        bytes: msgbridge_test_toolchain_artifacts::RUST_WASIP1_WASI_PROBE,
+        world: World::Wasi,
+    },
+    Guest {
+        name: "rust-wasip1-wasmcloud-probe",
+        bytes: msgbridge_test_toolchain_artifacts::RUST_WASIP1_WASMCLOUD_PROBE,
+        world: World::Wasmcloud,
+    },
+    Guest {
+        name: "js-wasmcloud-probe-wasi",
+        bytes: msgbridge_test_js_artifacts::JS_WASMCLOUD_PROBE_WASI,
+        world: World::Wasmcloud,
+    },
+    Guest {
+        name: "js-wasmcloud-probe-wasi026",
+        bytes: msgbridge_test_js_artifacts::JS_WASMCLOUD_PROBE_WASI026,
+        world: World::Wasmcloud,
+    },
+    Guest {
+        name: "py-wasi-probe",
+        bytes: msgbridge_test_toolchain_artifacts::PY_WASI_PROBE,
+        world: World::Wasi,
+    },
+    Guest {
+        name: "py-wasmcloud-probe",
+        bytes: msgbridge_test_toolchain_artifacts::PY_WASMCLOUD_PROBE,
+        world: World::Wasmcloud,
+    },
+];
+
+/// `guest` native and in the form `msgbridge compose` gives it by default (labelled with
+/// that form's name).
+fn prepare_default(guest: &Guest) -> Result<[Prepared; 2]> {
+    let composed = compose_with(guest.bytes, &ComposeOptions::new(guest.world.other()))
+        .with_context(|| format!("composing {} by default", guest.name))?;
+    Ok([
+        Prepared {
+            label: "native",
+            bytes: Bytes::from_static(guest.bytes),
+            host: guest.world,
+        },
+        Prepared {
+            label: composed.form.name(),
+            bytes: Bytes::from(composed.bytes),
+            host: guest.world.other(),
+        },
+    ])
+}
+
+/// The toolchain section: each of [`TOOLCHAIN_GUESTS`] runs `fresh-request-reply` native
+/// and in its default form, in alternating rounds; returns the table and the ratios
+/// (`toolchain-fresh-FORM/GUEST`, `toolchain-p99-fresh-FORM/GUEST`).
+async fn toolchains(
+    runtime: &Runtime,
+    settings: &Settings,
+) -> Result<(String, Vec<(String, f64)>)> {
+    let per_round = (settings.requests / settings.rounds).max(1);
+    let scenario = Scenario::Fresh { in_flight: 1 };
+    let mut table = String::new();
+    let mut ratios = Vec::new();
+    for guest in &TOOLCHAIN_GUESTS {
+        let forms = prepare_default(guest)?;
+        let mut runs = [Runs::default(), Runs::default()];
+        for _round in 0..settings.rounds {
+            for (form, runs) in forms.iter().zip(&mut runs) {
+                let (rate, latencies) =
+                    measure(runtime, form, scenario, per_round, settings).await?;
+                runs.rates.push(rate);
+                runs.latencies.extend(latencies);
+            }
+        }
+        let [native, adapted] = &runs;
+        let label = forms[1].label;
+        let rate = adapted.median_rate() / native.median_rate();
+        let p99 = adapted.quantile(0.99).as_secs_f64() / native.quantile(0.99).as_secs_f64();
+        let _ = writeln!(
+            table,
+            "| {} | {label} | {:.0} | {:.0} | {rate:.2} | {:.3} / {:.3} | {:.3} / {:.3} | {p99:.2} |",
+            guest.name,
+            native.median_rate(),
+            adapted.median_rate(),
+            ms(native.quantile(0.5)),
+            ms(native.quantile(0.99)),
+            ms(adapted.quantile(0.5)),
+            ms(adapted.quantile(0.99)),
+        );
+        ratios.push((format!("toolchain-fresh-{label}/{}", guest.name), rate));
+        ratios.push((format!("toolchain-p99-fresh-{label}/{}", guest.name), p99));
+    }
+    let mut out = String::from(
+        "\n## Toolchains: `fresh-request-reply` in the default form\n\n\
+         The toolchain matrix's other probes (the Rust `wasm32-wasip2` and JavaScript \
+         `--disable all` probes are the rows above), each native and in the form `msgbridge \
+         compose` gives it by default, in alternating rounds as above.\n\n\
+         | guest | default form | native msg/s | adapted msg/s | adapted / native | native p50 / p99 ms | adapted p50 / p99 ms | p99 adapted / native |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    out.push_str(&table);
+    Ok((out, ratios))
+}
 
 /// A guest in one form, ready to load.
 struct Prepared {
@@ -360,9 +471,12 @@ pub async fn run(settings: &Settings) -> Result<Report> {
     );
     out.push_str(&latency);
     out.push_str(&composition(settings)?);
+    let (toolchain_table, toolchain_ratios) = toolchains(&runtime, settings).await?;
+    out.push_str(&toolchain_table);
     out.push_str(PROFILING);
     let mut all = headline;
     all.extend(ratios);
+    all.extend(toolchain_ratios);
     Ok(Report {
         markdown: out,
         ratios: all,

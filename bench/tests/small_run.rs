@@ -19,6 +19,7 @@ async fn a_small_run_reports_every_table_and_ratio() {
         "## Throughput",
         "## Latency of `fresh-request-reply`",
         "## Composition",
+        "## Toolchains",
     ] {
         assert!(report.markdown.contains(heading), "missing {heading}");
     }
@@ -46,6 +47,26 @@ async fn a_small_run_reports_every_table_and_ratio() {
                 .any(|(n, _)| n == &format!("fresh-request-reply-spliced/{guest}")),
             "no ratio for {guest}"
         );
+    }
+    // Every toolchain probe in the form compose gives it by default: spliced but Python's.
+    for (guest, form) in [
+        ("rust-wasip1-wasi-probe", "spliced"),
+        ("rust-wasip1-wasmcloud-probe", "spliced"),
+        ("js-wasmcloud-probe-wasi", "spliced"),
+        ("js-wasmcloud-probe-wasi026", "spliced"),
+        ("py-wasi-probe", "portable"),
+        ("py-wasmcloud-probe", "portable"),
+    ] {
+        for prefix in ["toolchain-fresh", "toolchain-p99-fresh"] {
+            let name = format!("{prefix}-{form}/{guest}");
+            let value = report
+                .ratios
+                .iter()
+                .find(|(n, _)| *n == name)
+                .unwrap_or_else(|| panic!("no ratio {name}: {:?}", report.ratios))
+                .1;
+            assert!(value.is_finite() && value > 0.0, "{name} = {value}");
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use msgbridge_test_artifacts as artifacts;
+use msgbridge_test_js_artifacts as js_artifacts;
 use msgbridge_test_support::reliability::documented;
 use msgbridge_test_support::NatsServer;
 
@@ -30,6 +31,12 @@ impl Running {
 
     /// [`Running::start`] with the environment variables `env` set.
     fn start_with(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Running {
+        Self::start_within(dir, args, env, Duration::from_secs(120))
+    }
+
+    /// [`Running::start_with`], waiting up to `bound` for readiness (a debug build compiles
+    /// a 12 MB JavaScript component in about a minute when wasmtime's cache is cold).
+    fn start_within(dir: &Path, args: &[&str], env: &[(&str, &Path)], bound: Duration) -> Running {
         let mut child = Command::new(env!("CARGO_BIN_EXE_msgbridge"))
             .args(args)
             .current_dir(dir)
@@ -53,7 +60,7 @@ impl Running {
                 lines.lock().unwrap().push(line);
             }
         });
-        let ready = match ready_rx.recv_timeout(Duration::from_secs(120)) {
+        let ready = match ready_rx.recv_timeout(bound) {
             Ok(line) => line,
             Err(_) => {
                 let _ = child.kill();
@@ -306,6 +313,97 @@ fn a_wash_project_runs_as_it_is_with_adapt() {
     let (status, log) = host.terminate(Duration::from_secs(20));
     assert!(status.success(), "{log}");
     assert!(log.contains("stopped: every delivery finished"), "{log}");
+}
+
+/// A wash project of JavaScript workers built the way wasmCloud's TypeScript templates
+/// build them (`npm run build`: `jco componentize` with WASI 0.2.6 imports, which the pinned
+/// jco builds with its componentize-js 0.19.3 fallback), plus one built with jco's current
+/// componentize-js and its default features: both carry the preview1 adapter.
+fn js_wash_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for sub in [".wash", "dist"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+    }
+    std::fs::copy(
+        js_artifacts::JS_WASMCLOUD_PROBE_WASI026_PATH,
+        root.join("dist/worker.wasm"),
+    )
+    .unwrap();
+    std::fs::copy(
+        js_artifacts::JS_WASMCLOUD_PROBE_WASI_PATH,
+        root.join("dist/worker-current.wasm"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join(".wash/config.yaml"),
+        "build:\n  command: npm run build\n  component_path: dist/worker.wasm\n\
+         dev:\n  address: 127.0.0.1:0\n  components:\n\
+         \x20   - name: js-template\n      file: dist/worker.wasm\n      config:\n        subscriptions: jsdev.template\n\
+         \x20   - name: js-current\n      file: dist/worker-current.wasm\n      config:\n        subscriptions: jsdev.current\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn a_wash_project_of_template_built_js_workers_runs_on_a_wasi_host_with_adapt() {
+    let project = js_wash_project();
+    let socket = project.path().join("control.sock");
+    let socket = socket.to_str().unwrap();
+    let host = Running::start_within(
+        project.path(),
+        &[
+            "dev",
+            "--worlds",
+            "wasi",
+            "--adapt",
+            "--control",
+            socket,
+        ],
+        &[],
+        Duration::from_secs(600),
+    );
+    assert!(
+        host.ready.contains("serving wasi:messaging@0.2.0-draft")
+            && host.ready.contains("js-template [jsdev.template]")
+            && host.ready.contains("js-current [jsdev.current]"),
+        "{}",
+        host.ready
+    );
+    for (subject, payload) in [("jsdev.template", "from the template"), ("jsdev.current", "from jco")] {
+        let reply = msgbridge(
+            project.path(),
+            &["request", subject, &format!("echo\n{payload}"), "--control", socket],
+        );
+        assert!(reply.status.success(), "{subject}: {}", text(&reply.stderr));
+        assert_eq!(text(&reply.stdout), format!("{payload}\n"), "{subject}");
+        // A request through the bridge to the other worker, answered by it.
+        let other = if subject == "jsdev.template" { "jsdev.current" } else { "jsdev.template" };
+        let reply = msgbridge(
+            project.path(),
+            &[
+                "request",
+                subject,
+                &format!("request {other} 5000 -\necho\nrelayed"),
+                "--control",
+                socket,
+            ],
+        );
+        assert!(reply.status.success(), "{subject}: {}", text(&reply.stderr));
+        assert_eq!(text(&reply.stdout), "ok 1\n7\nrelayed\n", "{subject}");
+    }
+    // Every component was adapted on load by default, in the spliced form, and says so.
+    let log = host.log();
+    for component in ["js-template", "js-current", "worker"] {
+        assert!(
+            log.lines()
+                .any(|l| l.contains("adapted for a wasi host: spliced form") && l.contains(component)),
+            "{component} not adapted:\n{log}"
+        );
+    }
+    let (status, log) = host.terminate(Duration::from_secs(20));
+    assert!(status.success(), "{log}");
 }
 
 #[test]

@@ -419,6 +419,17 @@ pub fn top_level_names(bytes: &[u8]) -> Result<TopLevelNames, InspectError> {
     top_level(bytes, |kind| kind == ComponentExternalKind::Instance)
 }
 
+/// Lists a component's top-level imports and its exports of the kinds a WIT world exports
+/// (instances and functions), named as [`Inspection::other_exports`] names them.
+pub fn top_level_world_names(bytes: &[u8]) -> Result<TopLevelNames, InspectError> {
+    top_level(bytes, |kind| {
+        matches!(
+            kind,
+            ComponentExternalKind::Instance | ComponentExternalKind::Func
+        )
+    })
+}
+
 /// Lists a component's top-level imports and exports of every kind.
 fn top_level_externs(bytes: &[u8]) -> Result<TopLevelNames, InspectError> {
     top_level(bytes, |_| true)

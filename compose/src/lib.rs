@@ -37,7 +37,10 @@ mod inspect;
 mod splice;
 
 pub use error::{BoxError, ClientNameError, ComposeError, InspectError, PlanError, Shape};
-pub use inspect::{inspect, top_level_names, Adapted, Inspection, InterfaceUse, TopLevelNames};
+pub use inspect::{
+    inspect, top_level_names, top_level_world_names, Adapted, Inspection, InterfaceUse,
+    TopLevelNames,
+};
 pub use msgbridge_worlds::{client_name::DEFAULT as DEFAULT_CLIENT_NAME, Direction, World};
 pub use splice::{memory_definitions, splice, spliceability, NotSpliceable, SpliceError};
 

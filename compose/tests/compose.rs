@@ -340,12 +340,15 @@ fn plain_named_exports_are_kept_in_both_forms() {
             .bytes,
         portable(&guest, World::Wasi),
     ] {
-        let names = top_level_names(&composed).unwrap();
-        assert!(names.exports.contains("exports"), "{names:?}");
-        assert!(
-            names
-                .exports
-                .contains("wasi:messaging/incoming-handler@0.2.0-draft"),
+        let names = msgbridge_compose::top_level_world_names(&composed).unwrap();
+        let exports: Vec<&str> = names.exports.iter().map(String::as_str).collect();
+        assert_eq!(
+            exports,
+            [
+                "exports",
+                "version",
+                "wasi:messaging/incoming-handler@0.2.0-draft"
+            ],
             "{names:?}"
         );
     }

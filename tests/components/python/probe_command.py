@@ -94,7 +94,7 @@ def parse(body):
 
 def _expected(word):
     """EXPECTED of a `request` (already checked): `"-"` or the count."""
-    return optional_number(word)
+    return _optionalnumber(word)
 
 
 def report(error):

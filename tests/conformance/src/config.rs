@@ -6,6 +6,8 @@ use std::sync::{Mutex, OnceLock};
 use bytes::Bytes;
 use msgbridge_worlds::{Direction, World};
 
+use msgbridge_test_toolchain_artifacts as toolchains;
+
 use crate::case::Artifact;
 use crate::RunError;
 
@@ -16,17 +18,42 @@ pub enum Guest {
     RustWasi,
     /// The Rust `wasmcloud-probe`.
     RustWasmcloud,
-    /// The JavaScript `wasmcloud-probe` (`jco componentize`).
+    /// The JavaScript `wasmcloud-probe` (`jco componentize --disable all`).
     JsWasmcloud,
+    /// The JavaScript `wasmcloud-probe` with jco's default features: it carries the preview1
+    /// adapter.
+    JsWasmcloudWasi,
+    /// The JavaScript `wasmcloud-probe` pinning WASI 0.2.6, built by jco's componentize-js
+    /// 0.19.3 fallback (the preview1 adapter).
+    JsWasmcloudWasi026,
+    /// The Rust `wasi-probe` for `wasm32-wasip1`, with the preview1 reactor adapter.
+    Wasip1Wasi,
+    /// The Rust `wasmcloud-probe` for `wasm32-wasip1`, with the preview1 reactor adapter.
+    Wasip1Wasmcloud,
+    /// The Python `wasi-probe` (componentize-py).
+    PyWasi,
+    /// The Python `wasmcloud-probe` (componentize-py).
+    PyWasmcloud,
 }
 
 impl Guest {
     /// Its messaging world.
-    pub fn world(self) -> World {
+    pub const fn world(self) -> World {
         match self {
-            Guest::RustWasi => World::Wasi,
-            Guest::RustWasmcloud | Guest::JsWasmcloud => World::Wasmcloud,
+            Guest::RustWasi | Guest::Wasip1Wasi | Guest::PyWasi => World::Wasi,
+            Guest::RustWasmcloud
+            | Guest::JsWasmcloud
+            | Guest::JsWasmcloudWasi
+            | Guest::JsWasmcloudWasi026
+            | Guest::Wasip1Wasmcloud
+            | Guest::PyWasmcloud => World::Wasmcloud,
         }
+    }
+
+    /// Whether it is one of the two Rust `wasm32-wasip2` probes, which also run the
+    /// scenarios without a probe (the examples) in each form.
+    pub fn runs_examples(self) -> bool {
+        matches!(self, Guest::RustWasi | Guest::RustWasmcloud)
     }
 
     /// What it is, for the matrix.
@@ -35,6 +62,18 @@ impl Guest {
             Guest::RustWasi => "wasi-probe (Rust)",
             Guest::RustWasmcloud => "wasmcloud-probe (Rust)",
             Guest::JsWasmcloud => "wasmcloud-probe (JavaScript, jco componentize)",
+            Guest::JsWasmcloudWasi => {
+                "wasmcloud-probe (JavaScript, jco componentize with its default features)"
+            }
+            Guest::JsWasmcloudWasi026 => {
+                "wasmcloud-probe (JavaScript, WASI 0.2.6 imports: jco's componentize-js 0.19.3 fallback)"
+            }
+            Guest::Wasip1Wasi => "wasi-probe (Rust wasm32-wasip1, preview1 reactor adapter)",
+            Guest::Wasip1Wasmcloud => {
+                "wasmcloud-probe (Rust wasm32-wasip1, preview1 reactor adapter)"
+            }
+            Guest::PyWasi => "wasi-probe (Python, componentize-py)",
+            Guest::PyWasmcloud => "wasmcloud-probe (Python, componentize-py)",
         }
     }
 
@@ -44,6 +83,12 @@ impl Guest {
             Guest::RustWasi => msgbridge_test_artifacts::WASI_PROBE,
             Guest::RustWasmcloud => msgbridge_test_artifacts::WASMCLOUD_PROBE,
             Guest::JsWasmcloud => msgbridge_test_js_artifacts::JS_WASMCLOUD_PROBE,
+            Guest::JsWasmcloudWasi => msgbridge_test_js_artifacts::JS_WASMCLOUD_PROBE_WASI,
+            Guest::JsWasmcloudWasi026 => msgbridge_test_js_artifacts::JS_WASMCLOUD_PROBE_WASI026,
+            Guest::Wasip1Wasi => toolchains::RUST_WASIP1_WASI_PROBE,
+            Guest::Wasip1Wasmcloud => toolchains::RUST_WASIP1_WASMCLOUD_PROBE,
+            Guest::PyWasi => toolchains::PY_WASI_PROBE,
+            Guest::PyWasmcloud => toolchains::PY_WASMCLOUD_PROBE,
         }
     }
 }
@@ -145,13 +190,13 @@ impl Configuration {
                     .into(),
             );
         }
-        if self.guest == Guest::JsWasmcloud || self.peer.is_some() || self.warm {
+        if !self.guest.runs_examples() || self.peer.is_some() || self.warm {
             let covered = configurations()
                 .into_iter()
                 .find(|c| {
                     c.form == self.form
                         && c.guest.world() == self.guest.world()
-                        && c.guest != Guest::JsWasmcloud
+                        && c.guest.runs_examples()
                         && c.peer.is_none()
                         && !c.warm
                 })
@@ -246,15 +291,26 @@ pub fn configurations() -> Vec<Configuration> {
 /// The guests of the matrix, in blocks of the matrix order. A new world's probe is one
 /// more [`GuestIds`] (its native, spliced and portable ids, `None` for the families it does
 /// not run in), in a block of its own or in an existing one.
-const BLOCKS: &[&[GuestIds]] = &[&[RUST_WASI, RUST_WASMCLOUD], &[JS_WASMCLOUD]];
+const BLOCKS: &[&[GuestIds]] = &[
+    &[RUST_WASI, RUST_WASMCLOUD],
+    &[JS_WASMCLOUD],
+    &[
+        JS_WASMCLOUD_WASI,
+        JS_WASMCLOUD_WASI026,
+        WASIP1_WASI,
+        WASIP1_WASMCLOUD,
+        PY_WASI,
+        PY_WASMCLOUD,
+    ],
+];
 
 /// The Rust `wasi-probe`'s configurations.
 const RUST_WASI: GuestIds = GuestIds {
     guest: Guest::RustWasi,
     native_reference: None,
     native: "native-wasi",
-    spliced: "spliced-wasi",
-    portable: "portable-wasi",
+    spliced: Some("spliced-wasi"),
+    portable: Some("portable-wasi"),
     pairs: Some(Pairs {
         peer: Guest::RustWasmcloud,
         spliced: "pair-wasi-wasmcloud",
@@ -270,8 +326,8 @@ const RUST_WASMCLOUD: GuestIds = GuestIds {
     guest: Guest::RustWasmcloud,
     native_reference: None,
     native: "native-wasmcloud",
-    spliced: "spliced-wasmcloud",
-    portable: "portable-wasmcloud",
+    spliced: Some("spliced-wasmcloud"),
+    portable: Some("portable-wasmcloud"),
     pairs: Some(Pairs {
         peer: Guest::RustWasi,
         spliced: "pair-wasmcloud-wasi",
@@ -289,13 +345,91 @@ const JS_WASMCLOUD: GuestIds = GuestIds {
     guest: Guest::JsWasmcloud,
     native_reference: Some("native-wasmcloud"),
     native: "js-native-wasmcloud",
-    spliced: "js-spliced-wasmcloud",
-    portable: "js-portable-wasmcloud",
+    spliced: Some("js-spliced-wasmcloud"),
+    portable: Some("js-portable-wasmcloud"),
     pairs: None,
     warm_spliced: None,
     wac_plug: None,
     wac_compose: None,
 };
+
+/// A probe of the toolchain matrix (`msgbridge-test-toolchain-artifacts`, and the JavaScript
+/// builds with the preview1 adapter): natively it is compared with the Rust `wasm32-wasip2`
+/// probe of its world, adapted (in the form `msgbridge compose` gives it by default) with its
+/// own native run.
+const fn toolchain(
+    guest: Guest,
+    native: &'static str,
+    adapted: &'static str,
+    form: Form,
+) -> GuestIds {
+    let (spliced, portable) = match form {
+        Form::Portable => (None, Some(adapted)),
+        _ => (Some(adapted), None),
+    };
+    GuestIds {
+        guest,
+        native_reference: Some(match guest.world() {
+            World::Wasi => "native-wasi",
+            World::Wasmcloud => "native-wasmcloud",
+        }),
+        native,
+        spliced,
+        portable,
+        pairs: None,
+        warm_spliced: None,
+        wac_plug: None,
+        wac_compose: None,
+    }
+}
+
+/// The JavaScript probe built with jco's default features.
+const JS_WASMCLOUD_WASI: GuestIds = toolchain(
+    Guest::JsWasmcloudWasi,
+    "js-p1-native-wasmcloud",
+    "js-p1-spliced-wasmcloud",
+    Form::Spliced,
+);
+
+/// The JavaScript probe built by jco's componentize-js 0.19.3 fallback.
+const JS_WASMCLOUD_WASI026: GuestIds = toolchain(
+    Guest::JsWasmcloudWasi026,
+    "js-0.19-native-wasmcloud",
+    "js-0.19-spliced-wasmcloud",
+    Form::Spliced,
+);
+
+/// The Rust `wasm32-wasip1` wasi probe.
+const WASIP1_WASI: GuestIds = toolchain(
+    Guest::Wasip1Wasi,
+    "wasip1-native-wasi",
+    "wasip1-spliced-wasi",
+    Form::Spliced,
+);
+
+/// The Rust `wasm32-wasip1` wasmcloud probe.
+const WASIP1_WASMCLOUD: GuestIds = toolchain(
+    Guest::Wasip1Wasmcloud,
+    "wasip1-native-wasmcloud",
+    "wasip1-spliced-wasmcloud",
+    Form::Spliced,
+);
+
+/// The Python wasi probe: dynamically linked, so its default form is the portable one.
+const PY_WASI: GuestIds = toolchain(
+    Guest::PyWasi,
+    "py-native-wasi",
+    "py-portable-wasi",
+    Form::Portable,
+);
+
+/// The Python wasmcloud probe (portable by default, as the wasi one).
+const PY_WASMCLOUD: GuestIds = toolchain(
+    Guest::PyWasmcloud,
+    "py-native-wasmcloud",
+    "py-portable-wasmcloud",
+    Form::Portable,
+);
 
 /// One guest's configurations: the id it has in each family (`None`: the family leaves
 /// it out). Its adapted configurations are compared with its native one.
@@ -308,9 +442,9 @@ struct GuestIds {
     /// [`Family::Native`].
     native: &'static str,
     /// [`Family::Spliced`].
-    spliced: &'static str,
+    spliced: Option<&'static str>,
     /// [`Family::Portable`].
-    portable: &'static str,
+    portable: Option<&'static str>,
     /// [`Family::Pair`] and [`Family::PortablePair`].
     pairs: Option<Pairs>,
     /// [`Family::WarmSpliced`].
@@ -371,8 +505,8 @@ impl Family {
     fn configuration(self, ids: &GuestIds) -> Option<Configuration> {
         let (id, form, peer, warm) = match self {
             Family::Native => (Some(ids.native), Form::Native, None, false),
-            Family::Spliced => (Some(ids.spliced), Form::Spliced, None, false),
-            Family::Portable => (Some(ids.portable), Form::Portable, None, false),
+            Family::Spliced => (ids.spliced, Form::Spliced, None, false),
+            Family::Portable => (ids.portable, Form::Portable, None, false),
             Family::Pair => {
                 let pairs = ids.pairs.as_ref()?;
                 (Some(pairs.spliced), Form::Spliced, Some(pairs.peer), false)
@@ -444,6 +578,18 @@ mod tests {
             "js-native-wasmcloud JsWasmcloud Native - - native-wasmcloud",
             "js-spliced-wasmcloud JsWasmcloud Spliced - - js-native-wasmcloud",
             "js-portable-wasmcloud JsWasmcloud Portable - - js-native-wasmcloud",
+            "js-p1-native-wasmcloud JsWasmcloudWasi Native - - native-wasmcloud",
+            "js-0.19-native-wasmcloud JsWasmcloudWasi026 Native - - native-wasmcloud",
+            "wasip1-native-wasi Wasip1Wasi Native - - native-wasi",
+            "wasip1-native-wasmcloud Wasip1Wasmcloud Native - - native-wasmcloud",
+            "py-native-wasi PyWasi Native - - native-wasi",
+            "py-native-wasmcloud PyWasmcloud Native - - native-wasmcloud",
+            "js-p1-spliced-wasmcloud JsWasmcloudWasi Spliced - - js-p1-native-wasmcloud",
+            "js-0.19-spliced-wasmcloud JsWasmcloudWasi026 Spliced - - js-0.19-native-wasmcloud",
+            "wasip1-spliced-wasi Wasip1Wasi Spliced - - wasip1-native-wasi",
+            "wasip1-spliced-wasmcloud Wasip1Wasmcloud Spliced - - wasip1-native-wasmcloud",
+            "py-portable-wasi PyWasi Portable - - py-native-wasi",
+            "py-portable-wasmcloud PyWasmcloud Portable - - py-native-wasmcloud",
         ];
         assert_eq!(rows, expected);
     }
