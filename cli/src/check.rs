@@ -48,19 +48,29 @@ impl CheckArgs {
         let profile = match (&self.host, self.target) {
             (Some(host), _) => Profile::from_arg(host, self.world.as_deref())
                 .with_context(|| format!("cannot load the host profile {host:?}"))?,
-            (None, Some(world)) => Profile::builtin(builtin_for(world))
-                .context("cannot load a built-in host profile")?,
+            (None, Some(world)) => {
+                let Some(kind) = builtin_for(world) else {
+                    bail!(
+                        "there is no built-in profile of a {} host yet: check against a WIT \
+                         description of the host's world with --host PATH",
+                        world.name()
+                    )
+                };
+                Profile::builtin(kind).context("cannot load a built-in host profile")?
+            }
             (None, None) => bail!("give the host to check against: --host NAME|PATH or --target"),
         };
         Ok(profile)
     }
 }
 
-/// The built-in profile of the host a messaging world's components run on.
-pub fn builtin_for(world: World) -> HostKind {
+/// The built-in profile of the host a messaging world's components run on, if there is
+/// one (none of an async world's host yet).
+pub fn builtin_for(world: World) -> Option<HostKind> {
     match world {
-        World::Wasmcloud => HostKind::WasmcloudV2,
-        World::Wasi => HostKind::Wasi,
+        World::Wasmcloud => Some(HostKind::WasmcloudV2),
+        World::Wasi => Some(HostKind::Wasi),
+        World::WasiAsync | World::WasmcloudAsync => None,
     }
 }
 

@@ -75,7 +75,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "URL[,URL...]")]
     pub nats: Option<String>,
 
-    /// Messaging worlds served: wasmcloud, wasi or both [default: both].
+    /// Messaging worlds served: both, or one or more of wasmcloud, wasi, wasmcloud-async,
+    /// wasi-async joined by `,` (the async ones are not served yet) [default: both].
     #[arg(long)]
     pub worlds: Option<Hosted>,
 
@@ -191,7 +192,7 @@ fn prepare(
     hosted: Hosted,
     adapt: bool,
 ) -> Result<ComponentSpec> {
-    let Hosted::Only(served) = hosted else {
+    let Some(served) = hosted.single() else {
         return Ok(spec);
     };
     // A component without messaging (an HTTP-only one, say) runs as it is.

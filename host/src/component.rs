@@ -151,7 +151,7 @@ impl Surface {
     /// else is missing).
     fn check(&self, component: &str, hosted: Hosted) -> Result<(), LoadError> {
         fn unserved(name: &String, hosted: Hosted) -> Option<(&String, World)> {
-            World::ALL
+            World::SYNC
                 .into_iter()
                 .find(|w| w.owns_package_of(name) && !hosted.serves(*w))
                 .map(|w| (name, w))
@@ -164,8 +164,8 @@ impl Surface {
                 .find(|(n, _)| !n.contains("/types@"))
                 .or(missing.first());
             if let Some((interface, world)) = first {
-                let remedy = match hosted {
-                    Hosted::Only(served) if world.owns(interface) => Some(served),
+                let remedy = match hosted.single() {
+                    Some(served) if world.owns(interface) => Some(served),
                     _ => None,
                 };
                 return Err(LoadError::Unserved {
@@ -196,7 +196,7 @@ mod tests {
             http_handler: false,
         };
         let err = surface
-            .check("x", Hosted::Only(World::Wasmcloud))
+            .check("x", Hosted::only(World::Wasmcloud))
             .unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -204,7 +204,7 @@ mod tests {
              not serve (serving: wasmcloud:messaging@0.2.0); compose it for this host with \
              `msgbridge compose --target wasmcloud`"
         );
-        assert!(surface.check("x", Hosted::Only(World::Wasi)).is_ok());
-        assert!(surface.check("x", Hosted::Both).is_ok());
+        assert!(surface.check("x", Hosted::only(World::Wasi)).is_ok());
+        assert!(surface.check("x", Hosted::BOTH).is_ok());
     }
 }

@@ -1,5 +1,6 @@
 //! The host's errors, one enum per operation, each keeping what caused it as its source.
 
+use msgbridge_worlds::World;
 use std::net::SocketAddr;
 
 use crate::BrokerError;
@@ -43,6 +44,16 @@ pub enum StartError {
         /// What wasmtime said.
         #[source]
         source: BoxError,
+    },
+    /// An asynchronous world was asked for: the host serves only `wasi` and `wasmcloud`
+    /// so far.
+    #[error(
+        "serving {} ({world}) is not built yet: the reference host serves wasi and wasmcloud",
+        .world.name()
+    )]
+    AsyncNotServed {
+        /// The first asynchronous world asked for.
+        world: World,
     },
     /// The HTTP listener could not be bound.
     #[error("cannot serve HTTP on {addr}")]

@@ -11,6 +11,9 @@ use crate::{Runtime, StartError};
 /// Builds the linker for `hosted`: WASI p2, wasi:http, wasi:config, wasi:keyvalue and
 /// wasi:logging, and the messaging interfaces of the worlds served.
 pub(crate) fn build(runtime: &Runtime, hosted: Hosted) -> Result<Linker<HostState>, StartError> {
+    if let Some(world) = hosted.worlds().find(|w| w.is_async()) {
+        return Err(StartError::AsyncNotServed { world });
+    }
     let mut linker = Linker::new(runtime.engine());
     let failed = |what: &'static str| {
         move |e: wasmtime::Error| StartError::Linker {

@@ -277,7 +277,7 @@ mod tests {
         .expect("write");
         let manifest = Manifest::load(&path).expect("parse");
         assert_eq!(manifest.nats.as_deref(), Some("nats://127.0.0.1:4222"));
-        assert_eq!(manifest.worlds, Some(Hosted::Only(World::Wasmcloud)));
+        assert_eq!(manifest.worlds, Some(Hosted::only(World::Wasmcloud)));
         assert_eq!(manifest.components.len(), 2);
         assert_eq!(manifest.components[0].path, dir.path().join("leet.wasm"));
         assert_eq!(

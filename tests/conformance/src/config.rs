@@ -114,7 +114,8 @@ impl Configuration {
     /// The adapter direction, when adapted.
     pub fn direction(&self) -> Option<Direction> {
         self.adapted()
-            .then(|| Direction::from_guest(self.guest.world()))
+            .then(|| Direction::from_guest(self.guest.world()).ok())
+            .flatten()
     }
 
     /// The bytes `artifact` runs with on this configuration's host: the probe in the
