@@ -148,6 +148,26 @@ impl CheckReport {
 /// a component that does not fit the host is a report that does not pass.
 pub fn check_bytes(bytes: &[u8], guest: &str, profile: &Profile) -> Result<CheckReport> {
     let (guest_world, already_adapted, not_adaptable) = match inspect(bytes) {
+        // An async guest on a host that does not serve its world: no adapter is built yet.
+        Ok(inspection)
+            if inspection.world.is_async()
+                && !(profile.serves(inspection.world)
+                    && profile.calls_handler_of(inspection.world)) =>
+        {
+            let host = World::SYNC
+                .into_iter()
+                .find(|w| profile.serves(*w))
+                .unwrap_or(inspection.world.sync_counterpart());
+            let reason = msgbridge_worlds::NotBuilt {
+                guest: inspection.world,
+                host,
+            };
+            (
+                Some(inspection.world),
+                inspection.adapted.is_some(),
+                Some(reason.to_string()),
+            )
+        }
         Ok(inspection) => (Some(inspection.world), inspection.adapted.is_some(), None),
         // Not a messaging component, or not one msgbridge can read: check it as it is
         // (the profile check says what is wrong with the bytes, if anything).
@@ -165,7 +185,7 @@ pub fn check_bytes(bytes: &[u8], guest: &str, profile: &Profile) -> Result<Check
     let target = guest_world.and_then(|world| {
         let reached = profile.serves(world) && profile.calls_handler_of(world);
         let other = world.other();
-        (!reached && profile.serves(other)).then_some(other)
+        (!world.is_async() && !reached && profile.serves(other)).then_some(other)
     });
     let (checked, composed) = match target {
         Some(target) => {
