@@ -353,14 +353,7 @@ fn a_wash_project_of_template_built_js_workers_runs_on_a_wasi_host_with_adapt() 
     let socket = socket.to_str().unwrap();
     let host = Running::start_within(
         project.path(),
-        &[
-            "dev",
-            "--worlds",
-            "wasi",
-            "--adapt",
-            "--control",
-            socket,
-        ],
+        &["dev", "--worlds", "wasi", "--adapt", "--control", socket],
         &[],
         Duration::from_secs(600),
     );
@@ -371,15 +364,28 @@ fn a_wash_project_of_template_built_js_workers_runs_on_a_wasi_host_with_adapt() 
         "{}",
         host.ready
     );
-    for (subject, payload) in [("jsdev.template", "from the template"), ("jsdev.current", "from jco")] {
+    for (subject, payload) in [
+        ("jsdev.template", "from the template"),
+        ("jsdev.current", "from jco"),
+    ] {
         let reply = msgbridge(
             project.path(),
-            &["request", subject, &format!("echo\n{payload}"), "--control", socket],
+            &[
+                "request",
+                subject,
+                &format!("echo\n{payload}"),
+                "--control",
+                socket,
+            ],
         );
         assert!(reply.status.success(), "{subject}: {}", text(&reply.stderr));
         assert_eq!(text(&reply.stdout), format!("{payload}\n"), "{subject}");
         // A request through the bridge to the other worker, answered by it.
-        let other = if subject == "jsdev.template" { "jsdev.current" } else { "jsdev.template" };
+        let other = if subject == "jsdev.template" {
+            "jsdev.current"
+        } else {
+            "jsdev.template"
+        };
         let reply = msgbridge(
             project.path(),
             &[
@@ -398,7 +404,8 @@ fn a_wash_project_of_template_built_js_workers_runs_on_a_wasi_host_with_adapt() 
     for component in ["js-template", "js-current", "worker"] {
         assert!(
             log.lines()
-                .any(|l| l.contains("adapted for a wasi host: spliced form") && l.contains(component)),
+                .any(|l| l.contains("adapted for a wasi host: spliced form")
+                    && l.contains(component)),
             "{component} not adapted:\n{log}"
         );
     }
