@@ -383,8 +383,8 @@ const fn toolchain(
     GuestIds {
         guest,
         native_reference: Some(match guest.world() {
-            World::Wasi => "native-wasi",
-            World::Wasmcloud => "native-wasmcloud",
+            World::Wasi => RUST_WASI.native,
+            World::Wasmcloud => RUST_WASMCLOUD.native,
         }),
         native,
         spliced,
