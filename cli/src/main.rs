@@ -3,7 +3,9 @@
 //! messages.
 
 use msgbridge_cli::output::{init_logging, ColorChoice};
-use msgbridge_cli::{check, compose, run, send};
+use msgbridge_cli::{check, compose};
+#[cfg(feature = "host")]
+use msgbridge_cli::{run, send};
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -38,19 +40,55 @@ enum Command {
     /// WIT world), composing it first when the host serves the other messaging world.
     Check(check::CheckArgs),
     /// Run components on the reference host (a wash project, a manifest or a file).
+    #[cfg(feature = "host")]
     #[command(visible_alias = "dev")]
     Run(run::RunArgs),
     /// Send a request to a running host and print the reply.
+    #[cfg(feature = "host")]
     Request(send::SendArgs),
     /// Publish a message to a running host.
+    #[cfg(feature = "host")]
     Publish(send::SendArgs),
+    /// Run components on the reference host: not in this build (needs the `host` feature).
+    #[cfg(not(feature = "host"))]
+    #[command(visible_alias = "dev", disable_help_flag = true)]
+    Run(NeedsHost),
+    /// Send a request to a running host: not in this build (needs the `host` feature).
+    #[cfg(not(feature = "host"))]
+    #[command(disable_help_flag = true)]
+    Request(NeedsHost),
+    /// Publish a message to a running host: not in this build (needs the `host` feature).
+    #[cfg(not(feature = "host"))]
+    #[command(disable_help_flag = true)]
+    Publish(NeedsHost),
+}
+
+/// The arguments of a subcommand this build leaves out, whatever they are.
+#[cfg(not(feature = "host"))]
+#[derive(clap::Args)]
+struct NeedsHost {
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    _args: Vec<std::ffi::OsString>,
+}
+
+/// The error for `command` in a build without the reference host.
+#[cfg(not(feature = "host"))]
+fn needs_host(command: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "`msgbridge {command}` needs the reference host, which this build of msgbridge leaves \
+         out (it was built with `--no-default-features`): install the full CLI with \
+         `cargo install msgbridge-cli` (its default `host` feature)"
+    )
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     // `request` and `publish` print the reply and nothing else: the host library's and the
     // NATS client's info lines only with `-v`.
+    #[cfg(feature = "host")]
     let sends = matches!(cli.command, Command::Request(_) | Command::Publish(_));
+    #[cfg(not(feature = "host"))]
+    let sends = false;
     init_logging(
         cli.verbose,
         cli.quiet || (sends && cli.verbose == 0),
@@ -72,13 +110,23 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Inspect(args) => compose::inspect_command(args),
         Command::Adapters(args) => compose::adapters(args),
         Command::Check(args) => check::check(args),
+        #[cfg(feature = "host")]
         Command::Run(args) => runtime()?.block_on(run::run(args, quiet)),
+        #[cfg(feature = "host")]
         Command::Request(args) => runtime()?.block_on(send::send(args, true)),
+        #[cfg(feature = "host")]
         Command::Publish(args) => runtime()?.block_on(send::send(args, false)),
+        #[cfg(not(feature = "host"))]
+        Command::Run(_) => Err(needs_host("run")),
+        #[cfg(not(feature = "host"))]
+        Command::Request(_) => Err(needs_host("request")),
+        #[cfg(not(feature = "host"))]
+        Command::Publish(_) => Err(needs_host("publish")),
     }
 }
 
 /// The async runtime `run`, `request` and `publish` use.
+#[cfg(feature = "host")]
 fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -5,7 +5,7 @@
 //!   with wasmtime's preview1 *reactor* adapter (`wasi-preview1-component-adapter-provider`),
 //!   as `wasm-tools component new --adapt` and older toolchains do.
 //! - **Python**: the probes of `tests/components/python`, componentized with the pinned
-//!   `componentize-py` that `scripts/setup` installs into a virtual environment
+//!   `componentize-py` that `scripts/setup --tests` installs into a virtual environment
 //!   (`target/toolchains/py`; `MSGBRIDGE_COMPONENTIZE_PY` names another executable).
 //!
 //! For each fixture it sets `MSGBRIDGE_TOOLCHAIN_ARTIFACT_<NAME>` to the absolute path of the
@@ -20,11 +20,12 @@ use msgbridge_guest_build::{
     build_workspace, check_target_installed, env, main_or_exit, rerun_if_changed,
 };
 
-/// The componentize-py version `scripts/setup` installs (and this script insists on).
+/// The componentize-py version `scripts/setup --tests` installs (and this script insists on).
 const COMPONENTIZE_PY_VERSION: &str = "0.25.1";
 
 /// What to run when componentize-py is missing or another version.
-const PY_HINT: &str = "run `scripts/setup` (it installs componentize-py into target/toolchains/py)";
+const PY_HINT: &str =
+    "run `scripts/setup --tests` (it installs componentize-py into target/toolchains/py)";
 
 /// The Rust probes of `tests/components` built for wasip1: (member, fixture name).
 const RUST_PROBES: &[(&str, &str)] = &[

@@ -317,7 +317,7 @@ fn parse_losses(
 ) -> Result<LossTable, CaseError> {
     let mut losses = BTreeMap::new();
     for (key, names) in table {
-        let known = crate::config::with_toolchains().iter().any(|c| c.id == key)
+        let known = crate::config::configurations().iter().any(|c| c.id == key)
             || key.parse::<msgbridge_worlds::Direction>().is_ok();
         if !known {
             return Err(invalid(format!(

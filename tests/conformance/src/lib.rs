@@ -7,8 +7,8 @@
 //! [`config::Configuration`]: the wasi and wasmcloud probes natively, composed for a host of
 //! the other world (by `msgbridge compose`, `wac plug` or `wac compose`), as cross-world
 //! pairs (an adapted requester with native repliers of the other world on one host), and
-//! the JavaScript probe (and, with [`config::with_toolchains`], the toolchain matrix's
-//! probes, native and in their default form), each on the in-process broker and on NATS
+//! the JavaScript probe and the toolchain matrix's probes (native and in their default
+//! form), each on the in-process broker and on NATS
 //! ([`run`]). Every run
 //! records what it put on the broker, what the harness received and how deliveries ended
 //! ([`observe`]); native runs are checked against the case files, adapted runs against the

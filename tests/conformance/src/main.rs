@@ -13,18 +13,16 @@ async fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
     let mut write = None;
     let (mut only_case, mut only_config, mut only_broker) = (None, None, None);
-    let mut toolchains = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--write" => write = Some(args.next().context("--write needs a PATH")?),
             "--case" => only_case = Some(args.next().context("--case needs a case id")?),
-            "--toolchains" => toolchains = true,
             "--config" => only_config = Some(args.next().context("--config needs an id")?),
             "--broker" => {
                 only_broker = Some(args.next().context("--broker needs in-process or nats")?)
             }
             "-h" | "--help" => {
-                println!("usage: msgbridge-conformance [--write PATH] [--toolchains] [--case ID] [--config ID] [--broker in-process|nats]\n\nRuns the conformance matrix on the in-process broker and on NATS and prints\nthe Markdown matrix, or writes it to PATH. --toolchains adds the toolchain\nmatrix's probes (Rust wasip1, JavaScript with the preview1 adapter, Python),\nnative and in their default form. --case, --config and --broker run a part of\nit; none of these combines with --write. Exits non-zero if a cell fails.");
+                println!("usage: msgbridge-conformance [--write PATH] [--case ID,..] [--config ID,..] [--broker in-process|nats]\n\nRuns the conformance matrix on the in-process broker and on NATS and prints\nthe Markdown matrix, or writes it to PATH. Its probes are the Rust and\nJavaScript probes of both worlds and the toolchain matrix's (Rust wasip1,\nJavaScript carrying the preview1 adapter, Python), native and adapted. --case, --config and --broker run a part of\nit; none of these combines with --write. Exits non-zero if a cell fails.");
                 return Ok(());
             }
             other => {
@@ -39,11 +37,10 @@ async fn main() -> Result<()> {
             .init();
     }
     let started = std::time::Instant::now();
-    let partial =
-        toolchains || only_case.is_some() || only_config.is_some() || only_broker.is_some();
+    let partial = only_case.is_some() || only_config.is_some() || only_broker.is_some();
     if partial && write.is_some() {
         bail!(
-            "--write writes the whole matrix: do not combine it with --toolchains, --case, --config or --broker"
+            "--write writes the whole matrix: do not combine it with --case, --config or --broker"
         );
     }
     let mut cases = case::catalogue()?;
@@ -54,24 +51,22 @@ async fn main() -> Result<()> {
             bail!("no case {id:?} in tests/cases");
         }
     }
-    let mut configs = if toolchains {
-        config::with_toolchains()
-    } else {
-        config::configurations()
-    };
-    if let Some(id) = &only_config {
-        let Some(chosen) = configs.iter().find(|c| c.id == id).copied() else {
-            bail!("no configuration {id:?}");
-        };
-        // Keep the configuration and, transitively, the ones it is compared with.
-        let mut keep = vec![chosen.id];
-        let mut next = chosen.reference;
-        while let Some(id) = next {
-            keep.push(id);
-            next = configs
-                .iter()
-                .find(|c| c.id == id)
-                .and_then(|c| c.reference);
+    let mut configs = config::configurations();
+    if let Some(ids) = &only_config {
+        // Keep the configurations and, transitively, the ones they are compared with.
+        let mut keep = Vec::new();
+        for id in ids.split(',') {
+            let Some(chosen) = configs.iter().find(|c| c.id == id).copied() else {
+                bail!("no configuration {id:?}");
+            };
+            let mut next = Some(chosen.id);
+            while let Some(id) = next {
+                keep.push(id);
+                next = configs
+                    .iter()
+                    .find(|c| c.id == id)
+                    .and_then(|c| c.reference);
+            }
         }
         configs.retain(|c| keep.contains(&c.id));
     }

@@ -82,13 +82,32 @@ pub async fn run_configurations(
     configs: Vec<Configuration>,
     brokers: &[BrokerKind],
 ) -> Result<Matrix, RunError> {
-    // Compose once, before the lanes start.
+    // Compose once and compile each distinct component once, one at a time, before the
+    // lanes start: compiling the 12-40 MB toolchain components concurrently inside the
+    // lanes overran the hang guard and the machine's memory.
+    let runtime =
+        msgbridge_host::Runtime::shared().map_err(|e| RunError::Host(crate::error_chain(e)))?;
+    let mut seen = std::collections::HashSet::new();
     for config in &configs {
         for case in &cases {
             if case.not_applicable_reason(config).is_none() {
                 for component in &case.components {
-                    config.bytes(component.artifact)?;
+                    let bytes = config.bytes(component.artifact)?;
+                    if seen.insert(bytes.clone()) {
+                        runtime
+                            .compile(&bytes)
+                            .await
+                            .map_err(|e| RunError::Host(crate::error_chain(e)))?;
+                    }
                 }
+            }
+        }
+        if let Some(peer) = config.peer {
+            if seen.insert(bytes::Bytes::from_static(peer.bytes())) {
+                runtime
+                    .compile(peer.bytes())
+                    .await
+                    .map_err(|e| RunError::Host(crate::error_chain(e)))?;
             }
         }
     }

@@ -122,7 +122,7 @@ pub async fn run_case(
     run.start_recorder().await?;
     run.start_repliers().await?;
     let driven = run.drive().await?;
-    run.settle().await?;
+    run.settle(&driven).await?;
     Ok(run.collect(driven))
 }
 
@@ -145,6 +145,8 @@ struct Run<'a> {
     deliveries: Vec<broadcast::Receiver<Delivery>>,
     /// The names of the probe components, whose failed deliveries the run reports.
     probes: BTreeSet<String>,
+    /// The probes' failed deliveries drained from `deliveries` so far.
+    failed: Vec<String>,
     /// Every message the recorder received, in order.
     record: Arc<Mutex<Vec<Message>>>,
     /// What the harness published itself.
@@ -220,6 +222,7 @@ impl<'a> Run<'a> {
             hosts,
             deliveries,
             probes: BTreeSet::new(),
+            failed: Vec::new(),
             record: Arc::default(),
             sent: Arc::default(),
             tasks: Vec::new(),
@@ -412,15 +415,19 @@ impl<'a> Run<'a> {
         Ok((got, inbox))
     }
 
-    /// Settles: waits for the messages the expectation has on the watched subjects, then
-    /// for the broker to go quiet.
-    async fn settle(&self) -> Result<(), RunError> {
-        let expected_watch = self
+    /// Settles: waits for the messages the expectation has on the watched subjects, for
+    /// the recorder to have seen every answer the steps got, for the probes' failed
+    /// deliveries the expectation has (bounded by [`HANG`]: fewer is a difference the
+    /// comparison reports, not a hang), then for the broker to go quiet. Under load the
+    /// recorder's copy of a message, and a failed delivery's event, can come well after
+    /// the steps' own answers: waiting only for quiet would end the run too early.
+    async fn settle(&mut self, driven: &Driven) -> Result<(), RunError> {
+        let expectation = self
             .case
             .expect
-            .get(&expectation_world(self.case, self.config))
-            .map(|e| e.published.len())
-            .unwrap_or(0);
+            .get(&expectation_world(self.case, self.config));
+        let expected_watch = expectation.map(|e| e.published.len()).unwrap_or(0);
+        let expected_failures = expectation.map(|e| e.failures.len()).unwrap_or(0);
         let watched = || {
             lock(&self.record)
                 .iter()
@@ -433,6 +440,35 @@ impl<'a> Run<'a> {
             }
         })
         .await?;
+        let recorded_answers = || {
+            let record = lock(&self.record);
+            driven
+                .inboxes
+                .iter()
+                .zip(&driven.answers)
+                .all(|(inbox, got)| match inbox {
+                    Some(inbox) => {
+                        record.iter().filter(|m| &m.subject == inbox).count() >= got.len()
+                    }
+                    None => true,
+                })
+        };
+        guarded("the recorder's copies of the answers", async {
+            while !recorded_answers() {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+        .await?;
+        let _ = tokio::time::timeout(HANG, async {
+            loop {
+                self.drain_failures();
+                if self.failed.len() >= expected_failures {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+        .await;
         guarded("the broker to go quiet", async {
             let mut seen = lock(&self.record).len();
             loop {
@@ -448,6 +484,18 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
+    /// Moves the probes' failed deliveries reported so far from the hosts' delivery
+    /// events into `failed`.
+    fn drain_failures(&mut self) {
+        for events in &mut self.deliveries {
+            while let Ok(delivery) = events.try_recv() {
+                if let Some(failure) = probe_failure(&self.probes, delivery) {
+                    self.failed.push(failure);
+                }
+            }
+        }
+    }
+
     /// Ends the run (stops the hosts, then the recorder and the repliers) and collects the
     /// observation: the answers, the case's traffic and the probes' failed deliveries.
     fn collect(self, driven: Driven) -> Observation {
@@ -456,6 +504,7 @@ impl<'a> Run<'a> {
             hosts,
             deliveries,
             probes,
+            mut failed,
             record,
             sent,
             tasks,
@@ -465,7 +514,13 @@ impl<'a> Run<'a> {
         for task in tasks {
             task.abort();
         }
-        let failures = failures(deliveries, &probes);
+        for mut events in deliveries {
+            while let Ok(delivery) = events.try_recv() {
+                failed.extend(probe_failure(&probes, delivery));
+            }
+        }
+        failed.sort();
+        let failures = failed;
         let mut names = InboxNames::default();
         let traffic = traffic(
             case,
@@ -530,28 +585,18 @@ async fn reply(mut sub: Subscription, behaviour: Behaviour, broker: Arc<dyn Brok
     }
 }
 
-/// How the probes' failed deliveries ended (the handler's error, `trap` or `deadline`),
-/// sorted, from the hosts' delivery events.
-fn failures(
-    deliveries: Vec<broadcast::Receiver<Delivery>>,
-    probes: &BTreeSet<String>,
-) -> Vec<String> {
-    let mut failures = Vec::new();
-    for mut events in deliveries {
-        while let Ok(delivery) = events.try_recv() {
-            if !probes.contains(delivery.component.as_ref()) {
-                continue;
-            }
-            match delivery.outcome {
-                Outcome::Handled => {}
-                Outcome::Failed(error) => failures.push(error),
-                Outcome::Trapped(_) => failures.push("trap".to_string()),
-                Outcome::DeadlineExceeded(_) => failures.push("deadline".to_string()),
-            }
-        }
+/// How a delivery of one of `probes` failed (the handler's error, `trap` or `deadline`),
+/// or `None` for a handled delivery or another component's.
+fn probe_failure(probes: &BTreeSet<String>, delivery: Delivery) -> Option<String> {
+    if !probes.contains(delivery.component.as_ref()) {
+        return None;
     }
-    failures.sort();
-    failures
+    match delivery.outcome {
+        Outcome::Handled => None,
+        Outcome::Failed(error) => Some(error),
+        Outcome::Trapped(_) => Some("trap".to_string()),
+        Outcome::DeadlineExceeded(_) => Some("deadline".to_string()),
+    }
 }
 
 /// What of `record` belongs to `case`, normalized: its subjects (and the examples') and the

@@ -12,7 +12,7 @@
 //!
 //! Each is available as bytes (`NAME`), as the absolute path of the built file
 //! (`NAME_PATH`), and [`FIXTURES`] lists them with how long each took to build. Building needs
-//! the `wasm32-wasip1` target and componentize-py; `scripts/setup` installs both.
+//! the `wasm32-wasip1` target and componentize-py; `scripts/setup --tests` installs both.
 
 #![warn(missing_docs)]
 
