@@ -85,29 +85,24 @@ pub async fn run_configurations(
     // Compose once and compile each distinct component once, one at a time, before the
     // lanes start: compiling the 12-40 MB toolchain components concurrently inside the
     // lanes overran the hang guard and the machine's memory.
-    let runtime =
-        msgbridge_host::Runtime::shared().map_err(|e| RunError::Host(crate::error_chain(e)))?;
+    let runtime = msgbridge_host::Runtime::shared().map_err(crate::run::host_error)?;
     let mut seen = std::collections::HashSet::new();
     for config in &configs {
+        let mut components = Vec::new();
         for case in &cases {
             if case.not_applicable_reason(config).is_none() {
                 for component in &case.components {
-                    let bytes = config.bytes(component.artifact)?;
-                    if seen.insert(bytes.clone()) {
-                        runtime
-                            .compile(&bytes)
-                            .await
-                            .map_err(|e| RunError::Host(crate::error_chain(e)))?;
-                    }
+                    components.push(config.bytes(component.artifact)?);
                 }
             }
         }
-        if let Some(peer) = config.peer {
-            if seen.insert(bytes::Bytes::from_static(peer.bytes())) {
+        components.extend(config.peer.map(|p| bytes::Bytes::from_static(p.bytes())));
+        for bytes in components {
+            if seen.insert(bytes.clone()) {
                 runtime
-                    .compile(peer.bytes())
+                    .compile(&bytes)
                     .await
-                    .map_err(|e| RunError::Host(crate::error_chain(e)))?;
+                    .map_err(crate::run::host_error)?;
             }
         }
     }

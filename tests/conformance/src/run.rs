@@ -96,7 +96,7 @@ async fn guarded<F: std::future::Future>(what: &str, f: F) -> Result<F::Output, 
 }
 
 /// A host's error, with its sources.
-fn host_error(error: impl std::error::Error + Send + Sync + 'static) -> RunError {
+pub(crate) fn host_error(error: impl std::error::Error + Send + Sync + 'static) -> RunError {
     RunError::Host(crate::error_chain(error))
 }
 
@@ -498,29 +498,20 @@ impl<'a> Run<'a> {
 
     /// Ends the run (stops the hosts, then the recorder and the repliers) and collects the
     /// observation: the answers, the case's traffic and the probes' failed deliveries.
-    fn collect(self, driven: Driven) -> Observation {
-        let Run {
-            case,
-            hosts,
-            deliveries,
-            probes,
-            mut failed,
-            record,
-            sent,
-            tasks,
-            ..
-        } = self;
-        drop(hosts);
-        for task in tasks {
+    fn collect(mut self, driven: Driven) -> Observation {
+        self.hosts.clear();
+        for task in self.tasks.drain(..) {
             task.abort();
         }
-        for mut events in deliveries {
-            while let Ok(delivery) = events.try_recv() {
-                failed.extend(probe_failure(&probes, delivery));
-            }
-        }
-        failed.sort();
-        let failures = failed;
+        self.drain_failures();
+        let Run {
+            case,
+            failed: mut failures,
+            record,
+            sent,
+            ..
+        } = self;
+        failures.sort();
         let mut names = InboxNames::default();
         let traffic = traffic(
             case,
