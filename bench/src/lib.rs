@@ -525,7 +525,7 @@ async fn measure(
 ) -> Result<(f64, Vec<Duration>)> {
     let broker: Arc<dyn Broker> = Arc::new(InProcessBroker::new());
     let config = HostConfig::new(broker.clone())?
-        .with_hosted(Hosted::Only(form.host))
+        .with_hosted(Hosted::only(form.host))
         .with_runtime(runtime.clone());
     let host = Host::start(config).await?;
     let mut spec = ComponentSpec::new("probe", form.bytes.clone()).subscribe("bench.in");

@@ -48,19 +48,29 @@ impl CheckArgs {
         let profile = match (&self.host, self.target) {
             (Some(host), _) => Profile::from_arg(host, self.world.as_deref())
                 .with_context(|| format!("cannot load the host profile {host:?}"))?,
-            (None, Some(world)) => Profile::builtin(builtin_for(world))
-                .context("cannot load a built-in host profile")?,
+            (None, Some(world)) => {
+                let Some(kind) = builtin_for(world) else {
+                    bail!(
+                        "there is no built-in profile of a {} host yet: check against a WIT \
+                         description of the host's world with --host PATH",
+                        world.name()
+                    )
+                };
+                Profile::builtin(kind).context("cannot load a built-in host profile")?
+            }
             (None, None) => bail!("give the host to check against: --host NAME|PATH or --target"),
         };
         Ok(profile)
     }
 }
 
-/// The built-in profile of the host a messaging world's components run on.
-pub fn builtin_for(world: World) -> HostKind {
+/// The built-in profile of the host a messaging world's components run on, if there is
+/// one (none of an async world's host yet).
+pub fn builtin_for(world: World) -> Option<HostKind> {
     match world {
-        World::Wasmcloud => HostKind::WasmcloudV2,
-        World::Wasi => HostKind::Wasi,
+        World::Wasmcloud => Some(HostKind::WasmcloudV2),
+        World::Wasi => Some(HostKind::Wasi),
+        World::WasiAsync | World::WasmcloudAsync => None,
     }
 }
 
@@ -138,6 +148,26 @@ impl CheckReport {
 /// a component that does not fit the host is a report that does not pass.
 pub fn check_bytes(bytes: &[u8], guest: &str, profile: &Profile) -> Result<CheckReport> {
     let (guest_world, already_adapted, not_adaptable) = match inspect(bytes) {
+        // An async guest on a host that does not serve its world: no adapter is built yet.
+        Ok(inspection)
+            if inspection.world.is_async()
+                && !(profile.serves(inspection.world)
+                    && profile.calls_handler_of(inspection.world)) =>
+        {
+            let host = World::SYNC
+                .into_iter()
+                .find(|w| profile.serves(*w))
+                .unwrap_or(inspection.world.sync_counterpart());
+            let reason = msgbridge_worlds::NotBuilt {
+                guest: inspection.world,
+                host,
+            };
+            (
+                Some(inspection.world),
+                inspection.adapted.is_some(),
+                Some(reason.to_string()),
+            )
+        }
         Ok(inspection) => (Some(inspection.world), inspection.adapted.is_some(), None),
         // Not a messaging component, or not one msgbridge can read: check it as it is
         // (the profile check says what is wrong with the bytes, if anything).
@@ -155,7 +185,7 @@ pub fn check_bytes(bytes: &[u8], guest: &str, profile: &Profile) -> Result<Check
     let target = guest_world.and_then(|world| {
         let reached = profile.serves(world) && profile.calls_handler_of(world);
         let other = world.other();
-        (!reached && profile.serves(other)).then_some(other)
+        (!world.is_async() && !reached && profile.serves(other)).then_some(other)
     });
     let (checked, composed) = match target {
         Some(target) => {

@@ -17,7 +17,8 @@ use crate::output::{print, read_input, write_atomically, write_output};
 pub struct ComposeArgs {
     /// The component to adapt (`-` reads standard input).
     pub guest: PathBuf,
-    /// The messaging world of the host it must run on: `wasmcloud` or `wasi`.
+    /// The messaging world of the host it must run on: `wasmcloud`, `wasi`,
+    /// `wasmcloud-async` or `wasi-async` (adapters are built between `wasmcloud` and `wasi`).
     #[arg(long)]
     pub target: World,
     /// Where to write the adapted component, atomically (`-` or no `-o`: standard output,
@@ -120,7 +121,7 @@ pub fn inspect_command(args: InspectArgs) -> Result<()> {
 pub struct Report {
     /// `msgbridge.inspect/1`.
     pub schema: &'static str,
-    /// `wasi` or `wasmcloud`.
+    /// `wasi`, `wasmcloud`, `wasi-async` or `wasmcloud-async`.
     pub world: &'static str,
     /// The messaging package, e.g. `wasmcloud:messaging@0.2.0`.
     pub package: &'static str,
@@ -159,7 +160,8 @@ pub struct Adapted {
 /// What `msgbridge compose --target OTHER` would do.
 #[derive(Debug, Clone, Serialize)]
 pub struct OtherHost {
-    /// The other world: `wasi` or `wasmcloud`.
+    /// The other world of the same kind: `wasi` or `wasmcloud` (for an async world, the
+    /// other async one, for which composing is refused as not built yet).
     pub world: &'static str,
     /// `spliced` or `portable`; `null` when it would be refused.
     pub form: Option<&'static str>,
@@ -242,7 +244,13 @@ impl Report {
 
     /// The report as text.
     pub fn text(&self) -> String {
-        let mut out = format!("world: {}\n", self.package);
+        // The world's own display: the package, and for Omnia's variant, which shares the
+        // draft's package, that it is the async one.
+        let world = self
+            .world
+            .parse::<World>()
+            .map_or_else(|_| self.package.to_string(), |w| w.to_string());
+        let mut out = format!("world: {world}\n");
         for (title, uses) in [
             ("imports", &self.messaging_imports),
             ("exports", &self.messaging_exports),

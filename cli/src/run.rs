@@ -23,6 +23,7 @@ use msgbridge_host::{
     read_spec, Allocation, Broker, ComponentSpec, Host, HostConfig, Hosted, InProcessBroker,
     InstancePolicy, Limits, Manifest, NatsBroker, Runtime,
 };
+use msgbridge_worlds::Direction;
 
 /// Arguments of `msgbridge run`.
 #[derive(clap::Args, Debug, Default)]
@@ -75,7 +76,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "URL[,URL...]")]
     pub nats: Option<String>,
 
-    /// Messaging worlds served: wasmcloud, wasi or both [default: both].
+    /// Messaging worlds served: both, or one or more of wasmcloud, wasi, wasmcloud-async,
+    /// wasi-async joined by `,` (not both wasi and wasi-async: they share their names)
+    /// [default: both].
     #[arg(long)]
     pub worlds: Option<Hosted>,
 
@@ -191,7 +194,7 @@ fn prepare(
     hosted: Hosted,
     adapt: bool,
 ) -> Result<ComponentSpec> {
-    let Hosted::Only(served) = hosted else {
+    let Some(served) = hosted.single() else {
         return Ok(spec);
     };
     // A component without messaging (an HTTP-only one, say) runs as it is.
@@ -200,6 +203,16 @@ fn prepare(
     };
     if inspection.world == served {
         return Ok(spec);
+    }
+    if let Err(not_built) = Direction::between(inspection.world, served) {
+        bail!(
+            "component {:?} ({}) speaks {}, which this host does not serve (serving: {}): \
+             {not_built}",
+            spec.name,
+            path.display(),
+            inspection.world,
+            hosted.packages(),
+        );
     }
     if !adapt {
         bail!(

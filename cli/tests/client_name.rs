@@ -29,7 +29,7 @@ async fn the_compose_time_client_name_reaches_client_connect() {
         let host = Host::start(
             HostConfig::new(broker.clone())
                 .expect("host config")
-                .with_hosted(Hosted::Only(World::Wasi)),
+                .with_hosted(Hosted::only(World::Wasi)),
         )
         .await
         .expect("host starts");

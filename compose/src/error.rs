@@ -15,8 +15,6 @@ pub enum Shape {
     February2024,
     /// The October 2024 draft: `request-reply.request` without a `topic` argument.
     October2024,
-    /// Omnia's variant, whose functions are `async func`.
-    AsyncOmnia,
     /// Something else that does not match the bridged text.
     Unknown,
 }
@@ -32,10 +30,6 @@ impl std::fmt::Display for Shape {
             Shape::October2024 => write!(
                 f,
                 "the October 2024 {wasi} draft (request-reply.request without a topic argument)"
-            ),
-            Shape::AsyncOmnia => write!(
-                f,
-                "Omnia's async variant of {wasi} (functions declared `async func`)"
             ),
             Shape::Unknown => write!(f, "a {wasi} text that differs from the bridged draft"),
         }
@@ -114,6 +108,34 @@ pub enum InspectError {
         /// The first mismatch found.
         detail: String,
     },
+    /// A synchronous and an asynchronous world of one family used together (say
+    /// `wasmcloud:messaging@0.2.0` and `@0.3.0`, or the draft's functions beside Omnia's).
+    #[error(
+        "the component mixes the synchronous {sync} and the asynchronous {asynchronous} \
+         ({}): build it against one world",
+        .world.name()
+    )]
+    MixedKinds {
+        /// An interface only the synchronous world's text fits.
+        sync: String,
+        /// An interface only the asynchronous world's text fits.
+        asynchronous: String,
+        /// The asynchronous world.
+        world: World,
+    },
+    /// An interface of an asynchronous world's package whose shape is not that world's.
+    #[error(
+        "{interface} has `async func`s but is not {world}, the asynchronous text msgbridge \
+         knows: rebuild the component against it ({detail})"
+    )]
+    UnsupportedAsyncShape {
+        /// The interface.
+        interface: String,
+        /// The asynchronous world it is closest to.
+        world: World,
+        /// The first mismatch found.
+        detail: String,
+    },
     /// A messaging package at a version msgbridge does not bridge.
     #[error(
         "{interface} is not bridged: msgbridge bridges {} and {}{hint}",
@@ -160,6 +182,10 @@ pub enum PlanError {
         /// The requested target.
         target: World,
     },
+    /// No adapter between the component's world and the target's is built yet (one of
+    /// them is asynchronous).
+    #[error(transparent)]
+    NotBuilt(#[from] msgbridge_worlds::NotBuilt),
 }
 
 /// Why [`crate::compose_with`] produced no component.

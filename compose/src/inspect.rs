@@ -51,8 +51,14 @@ pub struct Inspection {
 
 /// Reads `bytes` as a component and finds the messaging world it speaks.
 ///
-/// Refuses input that is not a component, that uses no messaging interface or both worlds,
-/// and `wasi:messaging` or `wasmcloud:messaging` texts other than the bridged ones.
+/// The four worlds are told apart by package and version and, for the two wasi worlds,
+/// which share both, by the shape of the functions: Omnia's `async func`s are
+/// `wasi-async`, the draft's plain ones `wasi` (a component using only functions the two
+/// texts share is `wasi`).
+///
+/// Refuses input that is not a component, that uses no messaging interface, both families
+/// of worlds or a synchronous and an asynchronous world together, and `wasi:messaging` or
+/// `wasmcloud:messaging` texts other than those four.
 pub fn inspect(bytes: &[u8]) -> Result<Inspection, InspectError> {
     msgbridge_worlds::require_component(bytes)?;
     let types = validate(bytes)?;
@@ -61,12 +67,12 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, InspectError> {
         DecodedWasm::Component(resolve, world) => (resolve, world),
         DecodedWasm::WitPackage(..) => return Err(InspectError::WitPackage),
     };
-    let reference = msgbridge_wit::resolve()
-        .map_err(|source| InspectError::EmbeddedWit { source })?
-        .0;
+    let references = References::load()?;
 
     let mut messaging_imports = Vec::new();
     let mut messaging_exports = Vec::new();
+    // Each messaging interface used, with the worlds its shape fits.
+    let mut fits: Vec<(String, Vec<World>)> = Vec::new();
     let mut other_imports = Vec::new();
     let mut other_exports = Vec::new();
     let world = &resolve.worlds[world];
@@ -80,7 +86,10 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, InspectError> {
                 (WorldKey::Interface(id), WorldItem::Interface { .. })
                     if messaging_world(&resolve, *id).is_some() =>
                 {
-                    check_shape(&resolve, *id, &name, &reference)?;
+                    fits.push((
+                        name.clone(),
+                        check_shape(&resolve, *id, &name, &references)?,
+                    ));
                     messaging.push(InterfaceUse {
                         functions: resolve.interfaces[*id].functions.keys().cloned().collect(),
                         name,
@@ -91,18 +100,19 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, InspectError> {
         }
     }
 
-    let all = messaging_imports.iter().chain(&messaging_exports);
-    let wasi = all.clone().find(|i| World::Wasi.owns(&i.name));
-    let wasmcloud = all.clone().find(|i| World::Wasmcloud.owns(&i.name));
-    let world = match (wasi, wasmcloud) {
-        (Some(w), Some(c)) => {
+    let of_family = |family: World| {
+        fits.iter()
+            .find(|(_, worlds)| worlds.iter().any(|w| w.sync_counterpart() == family))
+    };
+    let world = match (of_family(World::Wasi), of_family(World::Wasmcloud)) {
+        (Some((w, _)), Some((c, _))) => {
             return Err(InspectError::MixedWorlds {
-                wasi: w.name.clone(),
-                wasmcloud: c.name.clone(),
+                wasi: w.clone(),
+                wasmcloud: c.clone(),
             })
         }
-        (Some(_), None) => World::Wasi,
-        (None, Some(_)) => World::Wasmcloud,
+        (Some(_), None) => one_world(&fits, World::Wasi)?,
+        (None, Some(_)) => one_world(&fits, World::Wasmcloud)?,
         (None, None) => {
             return Err(InspectError::NoMessaging {
                 imports: other_imports,
@@ -117,6 +127,93 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, InspectError> {
         other_imports,
         other_exports,
     })
+}
+
+/// The one world of `family` (`wasi` or `wasmcloud`) that every interface's shape fits:
+/// the synchronous one when both do, refused when the synchronous and the asynchronous
+/// world are mixed.
+fn one_world(fits: &[(String, Vec<World>)], family: World) -> Result<World, InspectError> {
+    let asynchronous = World::ALL
+        .into_iter()
+        .find(|w| w.is_async() && w.sync_counterpart() == family)
+        .unwrap_or(family);
+    let fits_all = |world: World| fits.iter().all(|(_, worlds)| worlds.contains(&world));
+    if fits_all(family) {
+        return Ok(family);
+    }
+    if fits_all(asynchronous) {
+        return Ok(asynchronous);
+    }
+    let only = |world: World| {
+        fits.iter()
+            .find(|(_, worlds)| worlds == &[world])
+            .map(|(name, _)| name.clone())
+            .unwrap_or_default()
+    };
+    Err(InspectError::MixedKinds {
+        sync: only(family),
+        asynchronous: only(asynchronous),
+        world: asynchronous,
+    })
+}
+
+/// The texts a messaging interface is compared with: the bridged packages and each async
+/// package, which cannot share one [`Resolve`] (Omnia's has the draft's name).
+struct References {
+    /// The bridged packages (`wit/deps`).
+    sync: Resolve,
+    /// wasmCloud v2.8's `wasmcloud:messaging@0.3.0`.
+    wasmcloud_async: Resolve,
+    /// Omnia's async `wasi:messaging@0.2.0-draft`.
+    wasi_async: Resolve,
+}
+
+impl References {
+    fn load() -> Result<References, InspectError> {
+        let embedded = |source| InspectError::EmbeddedWit { source };
+        let sync = msgbridge_wit::resolve().map_err(embedded)?.0;
+        let mut asynchronous = Vec::new();
+        for package in msgbridge_wit::ASYNC {
+            asynchronous.push(msgbridge_wit::resolve_async(package).map_err(embedded)?.0);
+        }
+        let missing = || InspectError::EmbeddedWit {
+            source: msgbridge_wit::WitError::Parse {
+                package: "wit/async".into(),
+                message: "an async package is missing".into(),
+            },
+        };
+        let wasi_async = asynchronous.pop().ok_or_else(missing)?;
+        let wasmcloud_async = asynchronous.pop().ok_or_else(missing)?;
+        Ok(References {
+            sync,
+            wasmcloud_async,
+            wasi_async,
+        })
+    }
+
+    /// The text of `world`'s package.
+    fn of(&self, world: World) -> &Resolve {
+        match world {
+            World::Wasi | World::Wasmcloud => &self.sync,
+            World::WasiAsync => &self.wasi_async,
+            World::WasmcloudAsync => &self.wasmcloud_async,
+        }
+    }
+
+    /// `world`'s interface called `interface_name`, if its package has one.
+    fn interface(&self, world: World, interface_name: &str) -> Option<&wit_parser::Interface> {
+        let reference = self.of(world);
+        reference
+            .packages
+            .iter()
+            .find(|(_, p)| {
+                format!("{}:{}", p.name.namespace, p.name.name) == world.package_name()
+                    && p.name.version.as_ref().map(ToString::to_string).as_deref()
+                        == Some(world.version())
+            })
+            .and_then(|(_, p)| p.interfaces.get(interface_name))
+            .map(|id| &reference.interfaces[*id])
+    }
 }
 
 /// `wit_parser::decoding::decode`, with a panic turned into a refusal.
@@ -249,28 +346,20 @@ fn check_function_names(bytes: &[u8], types: &Types) -> Result<(), InspectError>
     Ok(())
 }
 
-/// The world whose package (at any version) the interface belongs to.
+/// The synchronous world whose package (at any version) the interface belongs to: the
+/// family, `wasi` or `wasmcloud`.
 fn messaging_world(resolve: &Resolve, id: InterfaceId) -> Option<World> {
     let (package, _) = package_of(resolve, id)?;
-    World::ALL.into_iter().find(|w| w.package_name() == package)
+    World::SYNC
+        .into_iter()
+        .find(|w| w.package_name() == package)
 }
 
 /// Advice for an interface of `world`'s package at `version`, which msgbridge does not
-/// bridge (the two known `wasmcloud:messaging@0.3.0` shapes have their own).
-fn version_hint(world: World, version: &str, is_async: bool) -> String {
+/// know (wasmCloud v1's synchronous `wasmcloud:messaging@0.3.0` has its own).
+fn version_hint(world: World, version: &str) -> String {
     let (wasmcloud, wasi) = (World::Wasmcloud, World::Wasi);
     match (world, version) {
-        (World::Wasmcloud, "0.3.0") if is_async => format!(
-            "; this async {}@0.3.0 is the interface wasmCloud's main branch serves beside @{} \
-             since August 2026 (`async func`s, streamed bodies): msgbridge bridges the \
-             synchronous @{}, which wasmCloud still serves, so build the component against {} \
-             (or {}) to use msgbridge",
-            wasmcloud.package_name(),
-            wasmcloud.version(),
-            wasmcloud.version(),
-            wasmcloud.package(),
-            wasi.package()
-        ),
         (World::Wasmcloud, "0.3.0") => format!(
             "; this synchronous {}@0.3.0 is wasmCloud v1's experimental rename of the wasi draft \
              (v1.5-1.9, feature `wasmcloud-messaging-v3`): rebuild against {} and compose with \
@@ -279,80 +368,122 @@ fn version_hint(world: World, version: &str, is_async: bool) -> String {
             wasi.package(),
             wasmcloud.name()
         ),
-        (World::Wasmcloud, _) => format!("; rebuild against {}", wasmcloud.package()),
-        (World::Wasi, _) => format!(
+        (World::Wasmcloud | World::WasmcloudAsync, _) => format!(
+            "; rebuild against {} (or the async {})",
+            wasmcloud.package(),
+            World::WasmcloudAsync.package()
+        ),
+        (World::Wasi | World::WasiAsync, _) => format!(
             "; rebuild against {} (WebAssembly/wasi-messaging 4ee59bb)",
             wasi.package()
         ),
     }
 }
 
-/// Refuses messaging interfaces whose version or shape msgbridge does not bridge.
+/// The worlds a messaging interface's shape fits: one, or both wasi worlds for an
+/// interface whose functions the two texts share. Refuses versions and shapes that fit
+/// none.
 fn check_shape(
     resolve: &Resolve,
     id: InterfaceId,
     name: &str,
-    reference: &Resolve,
-) -> Result<(), InspectError> {
-    let Some(world) = messaging_world(resolve, id) else {
-        return Ok(());
+    references: &References,
+) -> Result<Vec<World>, InspectError> {
+    let Some(family) = messaging_world(resolve, id) else {
+        return Ok(Vec::new());
     };
-    let (package, version) = package_of(resolve, id).unwrap_or_default();
+    let (_, version) = package_of(resolve, id).unwrap_or_default();
     let version = version.unwrap_or_default();
-    let bridged = world.version();
-    if !world.owns(name) {
-        return Err(InspectError::UnsupportedVersion {
-            interface: name.to_string(),
-            hint: version_hint(world, &version, is_async(resolve, id)),
-        });
-    }
     let interface = &resolve.interfaces[id];
     let interface_name = interface.name.clone().unwrap_or_default();
-    let unsupported = |shape, detail: String| InspectError::UnsupportedShape {
-        interface: name.to_string(),
-        shape,
-        detail,
+    if family == World::Wasmcloud {
+        let world = if World::Wasmcloud.owns(name) {
+            World::Wasmcloud
+        } else if World::WasmcloudAsync.owns(name) && is_async(resolve, id) {
+            World::WasmcloudAsync
+        } else {
+            return Err(InspectError::UnsupportedVersion {
+                interface: name.to_string(),
+                hint: version_hint(family, &version),
+            });
+        };
+        compare(interface, &interface_name, name, world, references)?;
+        return Ok(vec![world]);
+    }
+    if !World::Wasi.owns(name) {
+        return Err(InspectError::UnsupportedVersion {
+            interface: name.to_string(),
+            hint: version_hint(family, &version),
+        });
+    }
+    if matches!(
+        interface_name.as_str(),
+        "messaging-types" | "consumer" | "messaging-guest"
+    ) {
+        return Err(InspectError::UnsupportedShape {
+            interface: name.to_string(),
+            shape: Shape::February2024,
+            detail: format!("it has no interface `{interface_name}` in the bridged draft"),
+        });
+    }
+    let sync = compare(interface, &interface_name, name, World::Wasi, references);
+    let asynchronous = compare(
+        interface,
+        &interface_name,
+        name,
+        World::WasiAsync,
+        references,
+    );
+    match (sync, asynchronous) {
+        (Ok(()), Ok(())) => Ok(vec![World::Wasi, World::WasiAsync]),
+        (Ok(()), Err(_)) => Ok(vec![World::Wasi]),
+        (Err(_), Ok(())) => Ok(vec![World::WasiAsync]),
+        // Measured against the text it is closer to: Omnia's when it has an async func.
+        (Err(sync), Err(asynchronous)) => {
+            Err(if interface.functions.values().any(is_async_function) {
+                asynchronous
+            } else {
+                sync
+            })
+        }
+    }
+}
+
+/// Refuses `interface` (called `name`, `interface_name` in its package) unless every
+/// function of it is one of `world`'s text, with the same parameters, `async` as there.
+fn compare(
+    interface: &wit_parser::Interface,
+    interface_name: &str,
+    name: &str,
+    world: World,
+    references: &References,
+) -> Result<(), InspectError> {
+    let unsupported = |shape, detail: String| {
+        if world.is_async() {
+            InspectError::UnsupportedAsyncShape {
+                interface: name.to_string(),
+                world,
+                detail,
+            }
+        } else {
+            InspectError::UnsupportedShape {
+                interface: name.to_string(),
+                shape,
+                detail,
+            }
+        }
     };
-    if world == World::Wasi
-        && matches!(
-            interface_name.as_str(),
-            "messaging-types" | "consumer" | "messaging-guest"
-        )
-    {
-        return Err(unsupported(
-            Shape::February2024,
-            format!("it has no interface `{interface_name}` in the bridged draft"),
-        ));
-    }
-    if let Some(f) = interface.functions.values().find(|f| is_async_function(f)) {
-        return Err(unsupported(
-            Shape::AsyncOmnia,
-            format!(
-                "`{}` is an async func; the bridged draft is synchronous",
-                f.name
-            ),
-        ));
-    }
-    let ours = reference
-        .packages
-        .iter()
-        .find(|(_, p)| {
-            format!("{}:{}", p.name.namespace, p.name.name) == package
-                && p.name.version.as_ref().map(ToString::to_string).as_deref() == Some(bridged)
-        })
-        .and_then(|(_, p)| p.interfaces.get(&interface_name))
-        .map(|id| &reference.interfaces[*id]);
-    let Some(ours) = ours else {
+    let Some(ours) = references.interface(world, interface_name) else {
         return Err(unsupported(
             Shape::Unknown,
-            format!("the bridged package has no interface `{interface_name}`"),
+            format!("the package has no interface `{interface_name}`"),
         ));
     };
     for function in interface.functions.values() {
         let Some(expected) = ours.functions.get(&function.name) else {
             return Err(unsupported(
                 Shape::Unknown,
-                format!("the bridged interface has no function `{}`", function.name),
+                format!("the interface has no function `{}`", function.name),
             ));
         };
         let params = |f: &wit_parser::Function| -> Vec<String> {
@@ -370,10 +501,26 @@ fn check_shape(
             return Err(unsupported(
                 shape,
                 format!(
-                    "`{}` takes ({}) where the bridged draft takes ({})",
+                    "`{}` takes ({}) where {} takes ({})",
                     function.name,
                     params(function).join(", "),
+                    world.name(),
                     params(expected).join(", ")
+                ),
+            ));
+        }
+        if is_async_function(function) != is_async_function(expected) {
+            let (found, wanted) = if is_async_function(function) {
+                ("an async func", "a synchronous one")
+            } else {
+                ("a synchronous func", "an async one")
+            };
+            return Err(unsupported(
+                Shape::Unknown,
+                format!(
+                    "`{}` is {found} where {} has {wanted}",
+                    function.name,
+                    world.name()
                 ),
             ));
         }

@@ -107,6 +107,8 @@ pub struct Plan {
     pub guest: World,
     /// The host's world.
     pub target: World,
+    /// The adapter direction, guest to host.
+    pub direction: Direction,
     /// The guest imports messaging interfaces (the portable form plugs the sender half).
     pub sender: bool,
     /// The guest exports a messaging handler (the portable form plugs the receiver half).
@@ -116,7 +118,7 @@ pub struct Plan {
 impl Plan {
     /// The adapter direction.
     pub fn direction(&self) -> Direction {
-        Direction::from_guest(self.guest)
+        self.direction
     }
 
     /// File stems of the portable halves to plug, sender first.
@@ -132,7 +134,8 @@ impl Plan {
     }
 }
 
-/// Decides what `inspection`'s guest needs to run on a `target` host.
+/// Decides what `inspection`'s guest needs to run on a `target` host; refuses a pair of
+/// worlds no adapter is built for ([`PlanError::NotBuilt`]).
 pub fn plan(inspection: &Inspection, target: World) -> Result<Plan, PlanError> {
     let guest = inspection.world;
     if guest == target {
@@ -141,9 +144,11 @@ pub fn plan(inspection: &Inspection, target: World) -> Result<Plan, PlanError> {
             target,
         });
     }
+    let direction = Direction::between(guest, target)?;
     Ok(Plan {
         guest,
         target,
+        direction,
         sender: !inspection.messaging_imports.is_empty(),
         receiver: inspection
             .messaging_exports

@@ -222,7 +222,6 @@ fn look_alike_texts_are_refused_by_name() {
     for (shape, expected) in [
         (shapes::FEBRUARY_2024, Shape::February2024),
         (shapes::OCTOBER_2024, Shape::October2024),
-        (shapes::OMNIA_ASYNC, Shape::AsyncOmnia),
     ] {
         let err = compose(&shape.component(), World::Wasmcloud).unwrap_err();
         match &err {
@@ -284,8 +283,8 @@ fn a_type_mismatch_names_the_interface_and_keeps_wacs_reason() {
     );
 }
 
-/// wasmCloud has two `wasmcloud:messaging@0.3.0`s: v1's synchronous rename of the wasi draft
-/// and the main branch's async interface; each gets its own advice.
+/// wasmCloud has two `wasmcloud:messaging@0.3.0`s: v1's synchronous rename of the wasi draft,
+/// refused with its advice, and v2.8's async interface, which is the `wasmcloud-async` world.
 #[test]
 fn both_wasmcloud_0_3_0_shapes_are_told_apart() {
     use msgbridge_test_shapes as shapes;
@@ -294,12 +293,81 @@ fn both_wasmcloud_0_3_0_shapes_are_told_apart() {
         .to_string();
     assert!(v1.contains("wasmCloud v1's experimental rename"), "{v1}");
     assert!(v1.contains("--target wasmcloud"), "{v1}");
-    let main = compose(&shapes::WASMCLOUD_0_3_0_ASYNC.component(), World::Wasi)
-        .unwrap_err()
-        .to_string();
-    assert!(main.contains("async wasmcloud:messaging@0.3.0"), "{main}");
-    assert!(main.contains("main branch"), "{main}");
-    assert!(!main.contains("wasmCloud v1"), "{main}");
+    let v2_8 = inspect(&shapes::WASMCLOUD_0_3_0_ASYNC.component()).expect("recognised");
+    assert_eq!(v2_8.world, World::WasmcloudAsync);
+}
+
+/// The two async worlds are recognised, imports and exports alike: wasmCloud v2.8's
+/// `wasmcloud:messaging@0.3.0` by its version, Omnia's `wasi:messaging@0.2.0-draft` by its
+/// `async func`s; composing either is the typed refusal of a pair not built yet.
+#[test]
+fn async_guests_are_recognised_and_refused_by_compose_as_not_built() {
+    use msgbridge_test_shapes as shapes;
+    for (shape, world, import, export) in [
+        (
+            shapes::WASMCLOUD_0_3_0_ASYNC,
+            World::WasmcloudAsync,
+            "wasmcloud:messaging/consumer@0.3.0",
+            "wasmcloud:messaging/handler@0.3.0",
+        ),
+        (
+            shapes::OMNIA_ASYNC,
+            World::WasiAsync,
+            "wasi:messaging/producer@0.2.0-draft",
+            "wasi:messaging/incoming-handler@0.2.0-draft",
+        ),
+    ] {
+        let guest = shape.component();
+        let inspection = inspect(&guest).unwrap_or_else(|e| panic!("{}: {e}", shape.name));
+        assert_eq!(inspection.world, world, "{}", shape.name);
+        let imports: Vec<&str> = inspection
+            .messaging_imports
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect();
+        assert!(imports.contains(&import), "{}: {imports:?}", shape.name);
+        let exports: Vec<&str> = inspection
+            .messaging_exports
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect();
+        assert_eq!(exports, [export], "{}", shape.name);
+        for target in World::ALL.into_iter().filter(|t| *t != world) {
+            let err = compose(&guest, target).unwrap_err();
+            let ComposeError::Plan(PlanError::NotBuilt(not_built)) = &err else {
+                panic!("{} for {target:?}: {err:?}", shape.name);
+            };
+            assert_eq!((not_built.guest, not_built.host), (world, target));
+            assert!(err.to_string().contains("is not built yet"), "{err}");
+        }
+        assert!(matches!(
+            compose(&guest, world).unwrap_err(),
+            ComposeError::Plan(PlanError::AlreadyTargets { .. })
+        ));
+    }
+}
+
+/// Omnia's async functions beside the synchronous draft's are neither wasi world.
+#[test]
+fn mixing_the_sync_and_the_async_wasi_world_is_refused() {
+    let guest = msgbridge_test_shapes::MIXED_WASI_ASYNC.component();
+    let err = inspect(&guest).unwrap_err();
+    let InspectError::MixedKinds {
+        sync,
+        asynchronous,
+        world,
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    // `types` fits only the draft: its `connect` is synchronous there.
+    assert_eq!(sync, "wasi:messaging/types@0.2.0-draft");
+    assert_eq!(asynchronous, "wasi:messaging/producer@0.2.0-draft");
+    assert_eq!(*world, World::WasiAsync);
+    assert!(
+        err.to_string().contains("build it against one world"),
+        "{err}"
+    );
 }
 
 /// A component built against a semver-compatible patch release of a bridged interface is
@@ -418,6 +486,31 @@ fn msgbridge_output_is_not_adapted_twice() {
                 compose(&adapted, first).unwrap_err(),
                 ComposeError::Plan(PlanError::AlreadyTargets { .. })
             ));
+        }
+    }
+}
+
+#[test]
+fn composing_for_an_async_world_is_a_typed_refusal_naming_both_worlds() {
+    for (guest, world) in [
+        (artifacts::WASI_PROBE, World::Wasi),
+        (artifacts::WASMCLOUD_PROBE, World::Wasmcloud),
+    ] {
+        for target in World::ASYNC {
+            let err = compose(guest, target).unwrap_err();
+            let ComposeError::Plan(PlanError::NotBuilt(not_built)) = &err else {
+                panic!("{err:?}");
+            };
+            assert_eq!((not_built.guest, not_built.host), (world, target));
+            let text = err.to_string();
+            assert!(
+                text.starts_with(&format!(
+                    "adapting between {} ({world}) and {} ({target}) is not built yet",
+                    world.name(),
+                    target.name()
+                )),
+                "{text}"
+            );
         }
     }
 }

@@ -71,7 +71,7 @@ pub async fn run(out: &mut (dyn Write + Send), nats_url: Option<&str>) -> Result
             ),
             None => Arc::new(InProcessBroker::new()),
         };
-        let hosted = Hosted::Only(target);
+        let hosted = Hosted::only(target);
         writeln!(
             out,
             "host serving only {} ({} broker)",

@@ -1,4 +1,4 @@
-//! Generated bindings for the two messaging worlds the host serves.
+//! Generated bindings for the four messaging worlds the host serves.
 
 /// `wasmcloud:messaging@0.2.0`: the `consumer` import and the `handler` export.
 pub(crate) mod wasmcloud {
@@ -25,6 +25,52 @@ pub(crate) mod wasi {
         path: "wit",
         inline: "
             package msgbridge:host-wasi;
+
+            world guest {
+                import wasi:messaging/producer@0.2.0-draft;
+                import wasi:messaging/request-reply@0.2.0-draft;
+                export wasi:messaging/incoming-handler@0.2.0-draft;
+            }
+        ",
+        world: "guest",
+        imports: { default: async | trappable },
+        exports: { default: async },
+        with: {
+            "wasi:messaging/types.client": crate::wasi::Client,
+            "wasi:messaging/types.message": crate::wasi::WasiMessage,
+            "wasi:messaging/request-reply.request-options": crate::wasi::RequestOptions,
+        },
+    });
+}
+
+/// `wasmcloud:messaging@0.3.0` (wasmCloud v2.8's async package): the `consumer` import,
+/// whose functions are `async func`s taking and giving `stream<u8>` bodies, and the async
+/// `handler` export.
+pub(crate) mod wasmcloud_async {
+    wasmtime::component::bindgen!({
+        path: "wit/async/wasmcloud-messaging-0.3.0",
+        inline: "
+            package msgbridge:host-wasmcloud-async;
+
+            world guest {
+                import wasmcloud:messaging/consumer@0.3.0;
+                export wasmcloud:messaging/handler@0.3.0;
+            }
+        ",
+        world: "guest",
+        imports: { default: async | trappable },
+        exports: { default: async },
+    });
+}
+
+/// Omnia's async `wasi:messaging@0.2.0-draft`: the synchronous draft's resources, with
+/// `client.connect`, `producer.send`, `request-reply.request` and `reply` async, and the
+/// async `incoming-handler` export. The resources are the synchronous world's host types.
+pub(crate) mod wasi_async {
+    wasmtime::component::bindgen!({
+        path: "wit/async/omnia-wasi-messaging",
+        inline: "
+            package msgbridge:host-wasi-async;
 
             world guest {
                 import wasi:messaging/producer@0.2.0-draft;

@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use msgbridge_worlds::{Hosted, World};
+use msgbridge_worlds::{Direction, Hosted, World};
+use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{Component, InstancePre, Linker};
 use wasmtime::Store;
 use wasmtime_wasi_config::WasiConfigVariables;
@@ -22,6 +23,10 @@ pub(crate) enum Handler {
     Wasmcloud(bindings::wasmcloud::GuestPre<HostState>),
     /// `wasi:messaging/incoming-handler`.
     Wasi(bindings::wasi::GuestPre<HostState>),
+    /// `wasmcloud:messaging/handler@0.3.0` (async).
+    WasmcloudAsync(bindings::wasmcloud_async::GuestPre<HostState>),
+    /// Omnia's async `wasi:messaging/incoming-handler`.
+    WasiAsync(bindings::wasi_async::GuestPre<HostState>),
 }
 
 /// A component ready to be instantiated: for messages, for HTTP requests, or both.
@@ -69,18 +74,24 @@ impl Loaded {
             source: e.into_boxed_dyn_error(),
         };
         let pre: InstancePre<HostState> = linker.instantiate_pre(&component).map_err(link_error)?;
-        let handler = match (
-            surface.exports(World::Wasmcloud),
-            surface.exports(World::Wasi),
-        ) {
-            (true, true) => return Err(LoadError::TwoHandlers(name.clone())),
-            (true, false) => Some(Handler::Wasmcloud(
-                bindings::wasmcloud::GuestPre::new(pre.clone()).map_err(link_error)?,
-            )),
-            (false, true) => Some(Handler::Wasi(
-                bindings::wasi::GuestPre::new(pre.clone()).map_err(link_error)?,
-            )),
-            (false, false) => None,
+        let mut handlers = World::ALL.into_iter().filter(|w| surface.exports(*w));
+        let handler = match (handlers.next(), handlers.next()) {
+            (Some(_), Some(_)) => return Err(LoadError::TwoHandlers(name.clone())),
+            (None, _) => None,
+            (Some(world), None) => Some(match world {
+                World::Wasmcloud => Handler::Wasmcloud(
+                    bindings::wasmcloud::GuestPre::new(pre.clone()).map_err(link_error)?,
+                ),
+                World::Wasi => {
+                    Handler::Wasi(bindings::wasi::GuestPre::new(pre.clone()).map_err(link_error)?)
+                }
+                World::WasmcloudAsync => Handler::WasmcloudAsync(
+                    bindings::wasmcloud_async::GuestPre::new(pre.clone()).map_err(link_error)?,
+                ),
+                World::WasiAsync => Handler::WasiAsync(
+                    bindings::wasi_async::GuestPre::new(pre.clone()).map_err(link_error)?,
+                ),
+            }),
         };
         let http = if surface.http_handler {
             Some(ProxyPre::new(pre).map_err(link_error)?)
@@ -118,24 +129,59 @@ impl Loaded {
 
 /// What a component imports and exports, as far as the host cares.
 struct Surface {
-    imports: Vec<String>,
-    exports: Vec<String>,
+    imports: Vec<Named>,
+    exports: Vec<Named>,
     http_handler: bool,
+}
+
+/// An imported or exported name, with the messaging world it belongs to, if any.
+struct Named {
+    name: String,
+    world: Option<World>,
+}
+
+impl Named {
+    /// `name`, an instance whose functions include an `async func` when `is_async`.
+    ///
+    /// `wasi` and `wasi-async` share their interface names: the kind of the functions
+    /// tells them apart. A name of a messaging package at a version no world has (an older
+    /// draft, say) belongs to that package's synchronous world, so a host not serving it
+    /// names it.
+    fn new(name: &str, is_async: bool) -> Self {
+        let owner = || World::ALL.into_iter().filter(|w| w.owns(name));
+        let world = owner()
+            .find(|w| w.is_async() == is_async)
+            .or_else(|| owner().next())
+            .or_else(|| World::SYNC.into_iter().find(|w| w.owns_package_of(name)));
+        Named {
+            name: name.to_string(),
+            world,
+        }
+    }
+}
+
+/// Whether an import or export is an instance with at least one `async func`.
+fn has_async_function(item: &ComponentItem, engine: &wasmtime::Engine) -> bool {
+    match item {
+        ComponentItem::ComponentInstance(instance) => instance
+            .exports(engine)
+            .any(|(_, e)| matches!(&e.ty, ComponentItem::ComponentFunc(f) if f.async_())),
+        _ => false,
+    }
 }
 
 impl Surface {
     fn of(component: &Component, engine: &wasmtime::Engine) -> Self {
         let ty = component.component_type();
-        let imports: Vec<String> = ty
-            .imports(engine)
-            .map(|(name, _)| name.to_string())
-            .collect();
-        let exports: Vec<String> = ty
-            .exports(engine)
-            .map(|(name, _)| name.to_string())
-            .collect();
+        let named = |(name, item): (&str, wasmtime::component::types::ComponentExtern<'_>)| {
+            Named::new(name, has_async_function(&item.ty, engine))
+        };
+        let imports: Vec<Named> = ty.imports(engine).map(named).collect();
+        let exports: Vec<Named> = ty.exports(engine).map(named).collect();
         Surface {
-            http_handler: exports.iter().any(|n| n.starts_with(HTTP_HANDLER_PREFIX)),
+            http_handler: exports
+                .iter()
+                .any(|n| n.name.starts_with(HTTP_HANDLER_PREFIX)),
             imports,
             exports,
         }
@@ -143,35 +189,47 @@ impl Surface {
 
     /// Whether it exports `world`'s handler.
     fn exports(&self, world: World) -> bool {
-        self.exports.iter().any(|n| n == world.handler_interface())
+        self.exports
+            .iter()
+            .any(|n| n.world == Some(world) && n.name == world.handler_interface())
     }
 
     /// Fails when a messaging interface of a world that is not served is imported or
     /// exported, naming the first such interface (a `types` interface only when nothing
     /// else is missing).
     fn check(&self, component: &str, hosted: Hosted) -> Result<(), LoadError> {
-        fn unserved(name: &String, hosted: Hosted) -> Option<(&String, World)> {
-            World::ALL
-                .into_iter()
-                .find(|w| w.owns_package_of(name) && !hosted.serves(*w))
-                .map(|w| (name, w))
-        }
         for (direction, names) in [("imports", &self.imports), ("exports", &self.exports)] {
-            let missing: Vec<(&String, World)> =
-                names.iter().filter_map(|n| unserved(n, hosted)).collect();
+            let missing: Vec<(&str, World)> = names
+                .iter()
+                .filter_map(|n| {
+                    n.world
+                        .filter(|w| !hosted.serves(*w))
+                        .map(|w| (&*n.name, w))
+                })
+                .collect();
             let first = missing
                 .iter()
                 .find(|(n, _)| !n.contains("/types@"))
                 .or(missing.first());
-            if let Some((interface, world)) = first {
-                let remedy = match hosted {
-                    Hosted::Only(served) if world.owns(interface) => Some(served),
+            if let Some(&(interface, world)) = first {
+                let remedy = match hosted.single() {
+                    Some(served)
+                        if world.owns(interface) && Direction::between(world, served).is_ok() =>
+                    {
+                        Some(served)
+                    }
                     _ => None,
+                };
+                // The same names on both sides: say which kind the component has.
+                let kind = match world {
+                    World::Wasi if hosted.serves(World::WasiAsync) => " (synchronous)",
+                    World::WasiAsync if hosted.serves(World::Wasi) => " (async)",
+                    _ => "",
                 };
                 return Err(LoadError::Unserved {
                     component: component.to_string(),
                     direction,
-                    interface: interface.to_string(),
+                    interface: format!("{interface}{kind}"),
                     served: hosted.packages().to_string(),
                     remedy,
                 });
@@ -189,14 +247,14 @@ mod tests {
     fn unserved_interfaces_are_named_with_the_command_that_fixes_it() {
         let surface = Surface {
             imports: vec![
-                msgbridge_worlds::WASI_TYPES.into(),
-                msgbridge_worlds::WASI_PRODUCER.into(),
+                Named::new(msgbridge_worlds::WASI_TYPES, false),
+                Named::new(msgbridge_worlds::WASI_PRODUCER, false),
             ],
-            exports: vec![World::Wasi.handler_interface().into()],
+            exports: vec![Named::new(World::Wasi.handler_interface(), false)],
             http_handler: false,
         };
         let err = surface
-            .check("x", Hosted::Only(World::Wasmcloud))
+            .check("x", Hosted::only(World::Wasmcloud))
             .unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -204,7 +262,46 @@ mod tests {
              not serve (serving: wasmcloud:messaging@0.2.0); compose it for this host with \
              `msgbridge compose --target wasmcloud`"
         );
-        assert!(surface.check("x", Hosted::Only(World::Wasi)).is_ok());
-        assert!(surface.check("x", Hosted::Both).is_ok());
+        assert!(surface.check("x", Hosted::only(World::Wasi)).is_ok());
+        assert!(surface.check("x", Hosted::BOTH).is_ok());
+    }
+
+    #[test]
+    fn the_kind_of_the_functions_tells_the_two_wasi_worlds_apart() {
+        let sync = Named::new(msgbridge_worlds::WASI_PRODUCER, false);
+        let asynchronous = Named::new(msgbridge_worlds::WASI_PRODUCER, true);
+        assert_eq!(sync.world, Some(World::Wasi));
+        assert_eq!(asynchronous.world, Some(World::WasiAsync));
+        assert_eq!(
+            Named::new(msgbridge_worlds::WASMCLOUD_ASYNC_CONSUMER, true).world,
+            Some(World::WasmcloudAsync)
+        );
+        // An older draft belongs to the synchronous world of its package.
+        assert_eq!(
+            Named::new("wasi:messaging/producer@0.1.0", false).world,
+            Some(World::Wasi)
+        );
+        assert_eq!(Named::new("wasi:http/types@0.2.6", false).world, None);
+
+        let surface = Surface {
+            imports: vec![sync],
+            exports: vec![],
+            http_handler: false,
+        };
+        let err = surface
+            .check("s", Hosted::only(World::WasiAsync))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "component \"s\" imports wasi:messaging/producer@0.2.0-draft (synchronous), which \
+             this host does not serve (serving: wasi:messaging@0.2.0-draft (async, Omnia))"
+        );
+        let surface = Surface {
+            imports: vec![asynchronous],
+            exports: vec![],
+            http_handler: false,
+        };
+        assert!(surface.check("a", Hosted::only(World::WasiAsync)).is_ok());
+        assert!(surface.check("a", Hosted::BOTH).is_err());
     }
 }

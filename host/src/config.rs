@@ -26,7 +26,7 @@ impl HostConfig {
     pub fn new(broker: Arc<dyn Broker>) -> Result<Self, RuntimeError> {
         Ok(HostConfig {
             runtime: Runtime::shared()?,
-            hosted: Hosted::Both,
+            hosted: Hosted::BOTH,
             broker,
             http_addr: None,
         })

@@ -85,6 +85,8 @@ struct Instance {
 enum Guest {
     Wasmcloud(bindings::wasmcloud::Guest),
     Wasi(bindings::wasi::Guest),
+    WasmcloudAsync(bindings::wasmcloud_async::Guest),
+    WasiAsync(bindings::wasi_async::Guest),
 }
 
 impl Deliveries {
@@ -170,6 +172,10 @@ impl Deliveries {
         let guest = match handler {
             Handler::Wasmcloud(pre) => Guest::Wasmcloud(pre.instantiate_async(&mut store).await?),
             Handler::Wasi(pre) => Guest::Wasi(pre.instantiate_async(&mut store).await?),
+            Handler::WasmcloudAsync(pre) => {
+                Guest::WasmcloudAsync(pre.instantiate_async(&mut store).await?)
+            }
+            Handler::WasiAsync(pre) => Guest::WasiAsync(pre.instantiate_async(&mut store).await?),
         };
         Ok(Instance {
             store,
@@ -227,6 +233,36 @@ async fn call(
                 .call_handle(&mut instance.store, incoming)
                 .await?
                 .map_err(describe_error)
+        }
+        // An `async func` export runs inside `run_concurrent`, which keeps the store
+        // running the guest's own async calls (its replies) until the handler returns.
+        Guest::WasmcloudAsync(guest) => instance
+            .store
+            .run_concurrent(async |accessor| {
+                let msg = crate::wasmcloud_async::to_broker_message(accessor, message)?;
+                guest
+                    .wasmcloud_messaging_handler()
+                    .call_handle_message(accessor, msg)
+                    .await
+            })
+            .await??
+            .map_err(crate::wasmcloud_async::describe_handle_error),
+        Guest::WasiAsync(guest) => {
+            let incoming: Resource<WasiMessage> = instance
+                .store
+                .data_mut()
+                .table
+                .push(WasiMessage::received(message))?;
+            instance
+                .store
+                .run_concurrent(async |accessor| {
+                    guest
+                        .wasi_messaging_incoming_handler()
+                        .call_handle(accessor, incoming)
+                        .await
+                })
+                .await??
+                .map_err(crate::wasi_async::describe_error)
         }
     };
     Ok((instance, result))

@@ -1,5 +1,6 @@
 //! The host's errors, one enum per operation, each keeping what caused it as its source.
 
+use msgbridge_worlds::World;
 use std::net::SocketAddr;
 
 use crate::BrokerError;
@@ -43,6 +44,21 @@ pub enum StartError {
         /// What wasmtime said.
         #[source]
         source: BoxError,
+    },
+    /// Two worlds asked for define the same interface names (`wasi` and `wasi-async`, both
+    /// `wasi:messaging@0.2.0-draft`), which one linker cannot hold.
+    #[error(
+        "a host cannot serve both {} and {}: they share the interface names of {}; run one \
+         host per world, or adapt the guests of one of them (`msgbridge compose --target`)",
+        .first.name(),
+        .second.name(),
+        .first.package()
+    )]
+    SameNames {
+        /// The first of the two worlds.
+        first: World,
+        /// The second.
+        second: World,
     },
     /// The HTTP listener could not be bound.
     #[error("cannot serve HTTP on {addr}")]

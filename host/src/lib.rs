@@ -1,6 +1,7 @@
-//! msgbridge's reference host: runs components of `wasmcloud:messaging@0.2.0` and
-//! `wasi:messaging@0.2.0-draft` on wasmtime, several at once, each with its own
-//! subscriptions and config, like `wash dev`.
+//! msgbridge's reference host: runs components of the four messaging worlds
+//! (`wasmcloud:messaging@0.2.0`, `wasi:messaging@0.2.0-draft`, wasmCloud v2.8's async
+//! `wasmcloud:messaging@0.3.0` and Omnia's async `wasi:messaging`) on wasmtime, several at
+//! once, each with its own subscriptions and config, like `wash dev`.
 //!
 //! - [`Host`] loads components ([`ComponentSpec`], or a [`Manifest`]) and delivers each
 //!   message on their subscriptions to a fresh instance, in its own task (as wasmCloud v2
@@ -30,14 +31,15 @@
 //! | `limits` | what one component may use, and fresh or warm instances |
 //! | `runtime` | the wasmtime engine and the cache of compiled components |
 //! | `linker` | the linker every component is linked with (WASI, HTTP, config, services) |
-//! | `bindings` | the generated bindings of the two messaging worlds |
+//! | `bindings` | the generated bindings of the four messaging worlds |
 //! | `component` | a component compiled, checked against the worlds served, pre-instantiated |
 //! | `host` | the lifecycle: start, load, replace, remove, drain, stop |
 //! | `delivery` | messages to instances, each in its own task, bounded, with a deadline |
 //! | `http` | HTTP requests to the component exporting `wasi:http/incoming-handler` |
 //! | `events` | what happened to each delivery, for watchers |
 //! | `state` | the data of one wasmtime store |
-//! | `wasmcloud`, `wasi` | the host side of each messaging world's interfaces |
+//! | `wasmcloud`, `wasi`, `wasmcloud_async`, `wasi_async` | the host side of each messaging world's interfaces |
+//! | `streams` | the async worlds' `stream<u8>` bodies, read whole (bounded) and written |
 //! | `services` | the in-memory `wasi:keyvalue` and `wasi:logging` to the host's log |
 //! | `broker` | where messages go: the trait, in-process and NATS |
 //! | `message` | the message every broker carries |
@@ -62,8 +64,11 @@ mod runtime;
 mod services;
 mod spec;
 mod state;
+mod streams;
 mod wasi;
+mod wasi_async;
 mod wasmcloud;
+mod wasmcloud_async;
 
 pub use broker::{
     server_list, subject_matches, BoxFuture, Broker, BrokerError, InProcessBroker, NatsBroker,

@@ -11,6 +11,12 @@ use crate::{Runtime, StartError};
 /// Builds the linker for `hosted`: WASI p2, wasi:http, wasi:config, wasi:keyvalue and
 /// wasi:logging, and the messaging interfaces of the worlds served.
 pub(crate) fn build(runtime: &Runtime, hosted: Hosted) -> Result<Linker<HostState>, StartError> {
+    if hosted.serves(World::Wasi) && hosted.serves(World::WasiAsync) {
+        return Err(StartError::SameNames {
+            first: World::Wasi,
+            second: World::WasiAsync,
+        });
+    }
     let mut linker = Linker::new(runtime.engine());
     let failed = |what: &'static str| {
         move |e: wasmtime::Error| StartError::Linker {
@@ -37,6 +43,20 @@ pub(crate) fn build(runtime: &Runtime, hosted: Hosted) -> Result<Linker<HostStat
     if hosted.serves(World::Wasi) {
         bindings::wasi::Guest::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |s| s)
             .map_err(failed(World::Wasi.package()))?;
+    }
+    if hosted.serves(World::WasmcloudAsync) {
+        bindings::wasmcloud_async::Guest::add_to_linker::<HostState, HasSelf<HostState>>(
+            &mut linker,
+            |s| s,
+        )
+        .map_err(failed(World::WasmcloudAsync.package()))?;
+    }
+    if hosted.serves(World::WasiAsync) {
+        bindings::wasi_async::Guest::add_to_linker::<HostState, HasSelf<HostState>>(
+            &mut linker,
+            |s| s,
+        )
+        .map_err(failed("wasi:messaging@0.2.0-draft (async, Omnia)"))?;
     }
     Ok(linker)
 }

@@ -277,7 +277,7 @@ mod tests {
         .expect("write");
         let manifest = Manifest::load(&path).expect("parse");
         assert_eq!(manifest.nats.as_deref(), Some("nats://127.0.0.1:4222"));
-        assert_eq!(manifest.worlds, Some(Hosted::Only(World::Wasmcloud)));
+        assert_eq!(manifest.worlds, Some(Hosted::only(World::Wasmcloud)));
         assert_eq!(manifest.components.len(), 2);
         assert_eq!(manifest.components[0].path, dir.path().join("leet.wasm"));
         assert_eq!(
@@ -323,7 +323,10 @@ mod tests {
         let err = Manifest::load(&path).expect_err("bad worlds");
         let chain = format!("{err}: {}", std::error::Error::source(&err).unwrap());
         assert!(
-            chain.contains("expected `wasmcloud`, `wasi` or `both`"),
+            chain.contains(
+                "expected `both`, or one or more of `wasmcloud`, `wasi`, `wasmcloud-async`, \
+                 `wasi-async` joined by `,`"
+            ),
             "{chain}"
         );
         let err = Manifest::load(&dir.path().join("missing.toml")).expect_err("missing");

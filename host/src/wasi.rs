@@ -10,6 +10,7 @@ use crate::bindings::wasi::wasi::messaging::{producer, request_reply, types};
 use crate::state::HostState;
 use crate::{BrokerError, Message};
 
+use msgbridge_mapping::WasiError;
 use types::{Error, Metadata};
 
 /// The host's side of a `client` resource.
@@ -80,29 +81,133 @@ pub(crate) fn describe_error(error: Error) -> String {
     plain.to_string()
 }
 
-/// The `error` variant for a broker failure.
-fn wasi_error(e: BrokerError) -> Error {
+/// The error a broker failure is to a wasi guest, as plain Rust (each world's bindings
+/// convert it into their `error` variant).
+pub(crate) fn plain_error(e: BrokerError) -> WasiError {
     match e {
-        BrokerError::Timeout => Error::Timeout,
-        BrokerError::Connection(text) | BrokerError::NoResponders(text) => Error::Connection(text),
-        BrokerError::Closed => Error::Connection(e.to_string()),
+        BrokerError::Timeout => WasiError::Timeout,
+        BrokerError::Connection(text) | BrokerError::NoResponders(text) => {
+            WasiError::Connection(text)
+        }
+        BrokerError::Closed => WasiError::Connection(e.to_string()),
         BrokerError::QueueFull | BrokerError::InvalidSubject(_) | BrokerError::InvalidHeader(_) => {
-            Error::Other(e.to_string())
+            WasiError::Other(e.to_string())
         }
     }
 }
 
+impl From<WasiError> for Error {
+    fn from(e: WasiError) -> Self {
+        match e {
+            WasiError::Timeout => Error::Timeout,
+            WasiError::Connection(s) => Error::Connection(s),
+            WasiError::PermissionDenied(s) => Error::PermissionDenied(s),
+            WasiError::Other(s) => Error::Other(s),
+        }
+    }
+}
+
+/// A request's broker message, timeout and expected reply count, once the host took it
+/// from the guest's resources.
+pub(crate) struct Outgoing {
+    pub(crate) message: Message,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) expected: Option<usize>,
+}
+
 impl HostState {
     /// Fails with `connection("client is disconnected")` for a disconnected client.
-    fn check_connected(&self, client: &Resource<Client>) -> wasmtime::Result<Result<(), Error>> {
+    fn check_connected(
+        &self,
+        client: &Resource<Client>,
+    ) -> wasmtime::Result<Result<(), WasiError>> {
         let client = self.table.get(client)?;
         Ok(if client.connected {
             Ok(())
         } else {
-            Err(Error::Connection(
+            Err(WasiError::Connection(
                 msgbridge_mapping::CLIENT_DISCONNECTED.to_string(),
             ))
         })
+    }
+
+    /// A new `client` resource named `name`.
+    pub(crate) fn connect_client(&mut self, name: String) -> wasmtime::Result<Resource<Client>> {
+        tracing::trace!(component = %self.component, name, "client connected");
+        Ok(self.table.push(Client {
+            name,
+            connected: true,
+        })?)
+    }
+
+    /// What `producer.send` publishes: `message` taken from the table, to `topic`, through
+    /// a connected `client`.
+    pub(crate) fn take_send(
+        &mut self,
+        client: &Resource<Client>,
+        topic: String,
+        message: Resource<WasiMessage>,
+    ) -> wasmtime::Result<Result<Message, WasiError>> {
+        let message = self.table.delete(message)?;
+        if let Err(e) = self.check_connected(client)? {
+            return Ok(Err(e));
+        }
+        Ok(Ok(message.to_message(topic, None)))
+    }
+
+    /// What `request-reply.request` sends, with its options taken from the table.
+    pub(crate) fn take_request(
+        &mut self,
+        client: &Resource<Client>,
+        topic: String,
+        message: &Resource<WasiMessage>,
+        options: Option<Resource<RequestOptions>>,
+    ) -> wasmtime::Result<Result<Outgoing, WasiError>> {
+        let options = match options {
+            Some(options) => self.table.delete(options)?,
+            None => RequestOptions::default(),
+        };
+        if let Err(e) = self.check_connected(client)? {
+            return Ok(Err(e));
+        }
+        Ok(Ok(Outgoing {
+            message: self.table.get(message)?.to_message(topic, None),
+            timeout: options
+                .timeout_ms
+                .map(|ms| Duration::from_millis(u64::from(ms))),
+            expected: options
+                .expected_replies
+                .and_then(|n| usize::try_from(n).ok()),
+        }))
+    }
+
+    /// Resources for the replies a request got.
+    pub(crate) fn push_replies(
+        &mut self,
+        replies: Vec<Message>,
+    ) -> wasmtime::Result<Vec<Resource<WasiMessage>>> {
+        let mut handles = Vec::with_capacity(replies.len());
+        for reply in replies {
+            handles.push(self.table.push(WasiMessage::received(reply))?);
+        }
+        Ok(handles)
+    }
+
+    /// What `request-reply.reply` publishes: `message` taken from the table, to the
+    /// reply subject of `reply_to`; `None` when that message offers no way to answer (a
+    /// no-op, as the spec says).
+    pub(crate) fn take_reply(
+        &mut self,
+        reply_to: &Resource<WasiMessage>,
+        message: Resource<WasiMessage>,
+    ) -> wasmtime::Result<Option<Message>> {
+        let message = self.table.delete(message)?;
+        Ok(self
+            .table
+            .get(reply_to)?
+            .reply_to
+            .clone()
+            .map(|subject| message.to_message(subject, None)))
     }
 }
 
@@ -110,11 +215,7 @@ impl types::Host for HostState {}
 
 impl types::HostClient for HostState {
     async fn connect(&mut self, name: String) -> wasmtime::Result<Result<Resource<Client>, Error>> {
-        tracing::trace!(component = %self.component, name, "client connected");
-        Ok(Ok(self.table.push(Client {
-            name,
-            connected: true,
-        })?))
+        Ok(Ok(self.connect_client(name)?))
     }
 
     async fn disconnect(
@@ -234,12 +335,15 @@ impl producer::Host for HostState {
         topic: String,
         message: Resource<WasiMessage>,
     ) -> wasmtime::Result<Result<(), Error>> {
-        let message = self.table.delete(message)?;
-        if let Err(e) = self.check_connected(&client)? {
-            return Ok(Err(e));
-        }
-        let outgoing = message.to_message(topic, None);
-        Ok(self.broker.publish(outgoing).await.map_err(wasi_error))
+        let outgoing = match self.take_send(&client, topic, message)? {
+            Ok(outgoing) => outgoing,
+            Err(e) => return Ok(Err(e.into())),
+        };
+        Ok(self
+            .broker
+            .publish(outgoing)
+            .await
+            .map_err(|e| plain_error(e).into()))
     }
 }
 
@@ -280,29 +384,19 @@ impl request_reply::Host for HostState {
         message: Resource<WasiMessage>,
         options: Option<Resource<RequestOptions>>,
     ) -> wasmtime::Result<Result<Vec<Resource<WasiMessage>>, Error>> {
-        let options = match options {
-            Some(options) => self.table.delete(options)?,
-            None => RequestOptions::default(),
+        let outgoing = match self.take_request(&client, topic, &message, options)? {
+            Ok(outgoing) => outgoing,
+            Err(e) => return Ok(Err(e.into())),
         };
-        if let Err(e) = self.check_connected(&client)? {
-            return Ok(Err(e));
-        }
-        let outgoing = self.table.get(&message)?.to_message(topic, None);
-        let timeout = options
-            .timeout_ms
-            .map(|ms| Duration::from_millis(u64::from(ms)));
-        let expected = options
-            .expected_replies
-            .and_then(|n| usize::try_from(n).ok());
-        let replies = match self.broker.request(outgoing, timeout, expected).await {
+        let replies = match self
+            .broker
+            .request(outgoing.message, outgoing.timeout, outgoing.expected)
+            .await
+        {
             Ok(replies) => replies,
-            Err(e) => return Ok(Err(wasi_error(e))),
+            Err(e) => return Ok(Err(plain_error(e).into())),
         };
-        let mut handles = Vec::with_capacity(replies.len());
-        for reply in replies {
-            handles.push(self.table.push(WasiMessage::received(reply))?);
-        }
-        Ok(Ok(handles))
+        Ok(Ok(self.push_replies(replies)?))
     }
 
     async fn reply(
@@ -310,12 +404,13 @@ impl request_reply::Host for HostState {
         reply_to: Resource<WasiMessage>,
         message: Resource<WasiMessage>,
     ) -> wasmtime::Result<Result<(), Error>> {
-        let message = self.table.delete(message)?;
-        let Some(subject) = self.table.get(&reply_to)?.reply_to.clone() else {
-            // The message offers no way to answer: a no-op, as the spec says.
+        let Some(outgoing) = self.take_reply(&reply_to, message)? else {
             return Ok(Ok(()));
         };
-        let outgoing = message.to_message(subject, None);
-        Ok(self.broker.publish(outgoing).await.map_err(wasi_error))
+        Ok(self
+            .broker
+            .publish(outgoing)
+            .await
+            .map_err(|e| plain_error(e).into()))
     }
 }

@@ -12,8 +12,19 @@ fn main() {
         build_components(
             &GuestWorkspace {
                 dir: "../components",
-                members: &["probe-command", "wasi-probe", "wasmcloud-probe"],
-                components: &["wasi-probe", "wasmcloud-probe"],
+                members: &[
+                    "probe-command",
+                    "wasi-probe",
+                    "wasmcloud-probe",
+                    "wasi-async-probe",
+                    "wasmcloud-async-probe",
+                ],
+                components: &[
+                    "wasi-probe",
+                    "wasmcloud-probe",
+                    "wasi-async-probe",
+                    "wasmcloud-async-probe",
+                ],
             },
             "wasm32-wasip2",
         )

@@ -7,7 +7,7 @@ use wasmparser::{KnownCustom, Name, Parser, Payload, TypeRef};
 use wit_parser::{Resolve, SourceMap};
 
 use super::error::{boxed, SpliceError};
-use crate::World;
+use crate::{Direction, World};
 
 /// The bridge's world: it imports the host world's messaging interfaces it calls (those a
 /// guest of that world imports, but `types`, which their `use`s bring in) and, when the
@@ -152,20 +152,19 @@ pub(crate) fn with_client_name(bridge: &[u8], name: &str) -> Result<Vec<u8>, Spl
     Ok(out.finish())
 }
 
-/// The bridge for a `guest` of the given world, with `client_name` (used by the
-/// wasmcloud-on-wasi bridge) and the world that exports the handler only when the guest
-/// has one.
+/// The bridge for `direction`, with `client_name` (used by the wasmcloud-on-wasi bridge)
+/// and the world that exports the handler only when the guest has one.
 pub(crate) fn prepare(
-    guest: World,
+    direction: Direction,
     client_name: &str,
     with_handler: bool,
 ) -> Result<Vec<u8>, SpliceError> {
-    let bytes = msgbridge_adapters::bridge(msgbridge_adapters::Direction::from_guest(guest));
-    let mut module = match guest {
-        World::Wasmcloud => with_client_name(bytes, client_name)?,
-        World::Wasi => bytes.to_vec(),
+    let bytes = msgbridge_adapters::bridge(direction);
+    let mut module = match direction {
+        Direction::WasmcloudOnWasi => with_client_name(bytes, client_name)?,
+        Direction::WasiOnWasmcloud => bytes.to_vec(),
     };
-    embed_world(&mut module, guest, with_handler)?;
+    embed_world(&mut module, direction.guest(), with_handler)?;
     Ok(module)
 }
 
@@ -219,7 +218,7 @@ mod tests {
              import wasi:messaging/producer@0.2.0-draft;\n  \
              import wasi:messaging/request-reply@0.2.0-draft;\n}\n"
         );
-        for guest in World::ALL {
+        for guest in World::SYNC {
             assert!(target_package(guest).is_some(), "{guest}");
         }
     }

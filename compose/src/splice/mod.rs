@@ -117,7 +117,11 @@ fn splice_unguarded(
     options: &ComposeOptions,
 ) -> Result<Vec<u8>, SpliceError> {
     let mut prepared = Prepared::read(guest, plan)?;
-    let bridge = bridge::prepare(plan.guest, &options.client_name, prepared.wit.had_handler)?;
+    let bridge = bridge::prepare(
+        plan.direction,
+        &options.client_name,
+        prepared.wit.had_handler,
+    )?;
     let provided = prepared.check(plan)?;
     let Prepared { layout, wit } = &mut prepared;
     let mut main = rename::rename_imports(layout.main.bytes, plan.guest, &provided)?;

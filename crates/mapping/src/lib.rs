@@ -43,6 +43,16 @@ impl fmt::Display for WasiError {
     }
 }
 
+/// The most bytes a `stream<u8>` message body (the async worlds') is read into one message:
+/// past it the read stops and the operation fails with [`body_too_large_message`]. It is
+/// wasmCloud v2.8's bound on a body it collects.
+pub const MAX_STREAMED_BODY: usize = 16 << 20;
+
+/// The error text for a streamed body longer than `limit` bytes.
+pub fn body_too_large_message(limit: usize) -> String {
+    format!("message body exceeds the {limit}-byte limit on a streamed body")
+}
+
 /// Prefix of wasmCloud's error string for a request that got no reply in time.
 pub const TIMEOUT_PREFIX: &str = "request timed out after ";
 /// Prefix of wasmCloud's error string for a request the broker did not accept.

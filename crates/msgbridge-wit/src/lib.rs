@@ -5,9 +5,15 @@
 //! between adapter halves, in `wit/msgbridge.wit`. This crate embeds those texts so that
 //! tools (the composer's shape checks, the host) parse the same WIT the adapters were built
 //! from, and provides [`structural_differences`] and [`copied_doc_lines`], with which CI
-//! (`msgbridge-wit-check ../shared/wit-reference`) proves the bridged packages have exactly
-//! the names and signatures of the upstream texts while their doc comments are msgbridge's
-//! own.
+//! (`msgbridge-wit-check ../shared/wit-reference ../shared/wit-async`) proves the bridged
+//! packages have exactly the names and signatures of the upstream texts while their doc
+//! comments are msgbridge's own.
+//!
+//! The async packages ([`ASYNC`]: wasmCloud v2.8's `wasmcloud:messaging@0.3.0` and Omnia's
+//! async `wasi:messaging@0.2.0-draft`) live apart, one directory each under `wit/async/`:
+//! Omnia's has the same name and version as the synchronous draft, and `wit/deps/` is what
+//! every binding generator of the project (wit-bindgen, wasmtime's `bindgen!`) resolves, so
+//! neither can sit there. Each is parsed into a [`Resolve`] of its own ([`resolve_async`]).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -71,6 +77,20 @@ pub const BRIDGED: &[EmbeddedPackage] = &[
     },
 ];
 
+/// The async packages, one directory each under `wit/async/`, named as their reference
+/// directories: `wasmcloud-messaging-0.3.0` (wasmCloud v2.8) and `omnia-wasi-messaging`
+/// (Omnia's async variant of the draft). They need nothing else to resolve.
+pub const ASYNC: &[EmbeddedPackage] = &[
+    EmbeddedPackage {
+        dir: "wasmcloud-messaging-0.3.0",
+        files: &[wit_file!("async/wasmcloud-messaging-0.3.0/package.wit")],
+    },
+    EmbeddedPackage {
+        dir: "omnia-wasi-messaging",
+        files: &[wit_file!("async/omnia-wasi-messaging/messaging.wit")],
+    },
+];
+
 /// msgbridge's own package: adapter worlds and private interfaces.
 pub const MSGBRIDGE: EmbeddedPackage = EmbeddedPackage {
     dir: "msgbridge",
@@ -99,6 +119,14 @@ pub fn resolve() -> Result<(Resolve, PackageId), WitError> {
         push_embedded(&mut resolve, package)?;
     }
     let id = push_embedded(&mut resolve, &MSGBRIDGE)?;
+    Ok((resolve, id))
+}
+
+/// Parses one of the [`ASYNC`] packages into a [`Resolve`] of its own; returns it with the
+/// package's id.
+pub fn resolve_async(package: &EmbeddedPackage) -> Result<(Resolve, PackageId), WitError> {
+    let mut resolve = Resolve::default();
+    let id = push_embedded(&mut resolve, package)?;
     Ok((resolve, id))
 }
 

@@ -1,7 +1,8 @@
 //! The structural check and the doc-comment check that `msgbridge-wit-check` runs against
 //! the upstream texts in CI, exercised here on copies of the repository's own `wit/deps/`
-//! (so a plain clone needs no reference directory): identical trees pass, a changed
-//! signature, a missing package and a copied doc line are each reported.
+//! and `wit/async/` (so a plain clone needs no reference directory): identical trees pass,
+//! a changed signature (an `async` dropped, too), a missing package and a copied doc line
+//! are each reported.
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +10,10 @@ use msgbridge_wit::{copied_doc_lines, doc_lines, resolve, structural_differences
 
 fn ours() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../wit/deps")
+}
+
+fn ours_async() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../wit/async")
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -27,8 +32,13 @@ fn copy_dir(from: &Path, to: &Path) {
 /// A copy of `wit/deps` with every doc comment replaced, standing in for the upstream
 /// texts (same structure, other words).
 fn reference_like_upstream() -> tempfile::TempDir {
+    reference_like(&ours())
+}
+
+/// A copy of `tree` with every doc comment replaced.
+fn reference_like(tree: &Path) -> tempfile::TempDir {
     let scratch = tempfile::tempdir().unwrap();
-    copy_dir(&ours(), scratch.path());
+    copy_dir(tree, scratch.path());
     let mut stack = vec![scratch.path().to_path_buf()];
     while let Some(path) = stack.pop() {
         if path.is_dir() {
@@ -157,5 +167,83 @@ fn every_package_encodes_as_a_binary_wit_package_that_decodes_back() {
             _ => panic!("{} is not a WIT package", package.name),
         }
         assert!(!package.file_name.contains(':'), "{}", package.file_name);
+    }
+}
+
+#[test]
+fn the_async_tree_passes_both_checks_against_a_reference_like_it() {
+    let reference = reference_like(&ours_async());
+    let differences = structural_differences(&ours_async(), reference.path()).expect("parses");
+    assert!(differences.is_empty(), "{differences:#?}");
+    assert_eq!(
+        copied_doc_lines(&ours_async(), reference.path()).unwrap(),
+        Vec::<String>::new()
+    );
+    assert!(
+        doc_lines(&ours_async()).unwrap().len() > 20,
+        "the async packages are documented"
+    );
+}
+
+#[test]
+fn a_dropped_async_is_a_structural_difference() {
+    let reference = reference_like(&ours_async());
+    let scratch = tempfile::tempdir().unwrap();
+    copy_dir(&ours_async(), scratch.path());
+    let file = scratch.path().join("omnia-wasi-messaging/messaging.wit");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let synchronous = text.replace("handle: async func", "handle: func");
+    assert_ne!(synchronous, text);
+    std::fs::write(&file, synchronous).unwrap();
+
+    let differences = structural_differences(scratch.path(), reference.path()).unwrap();
+    assert_eq!(differences.len(), 1, "{differences:#?}");
+    match &differences[0] {
+        Difference::Item {
+            dir,
+            reference,
+            ours,
+        } => {
+            assert_eq!(dir, "omnia-wasi-messaging");
+            assert!(reference.contains("handle: async func"), "{reference}");
+            assert!(ours.contains("handle: func"), "{ours}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn a_doc_line_copied_into_the_async_tree_is_reported() {
+    let reference = reference_like(&ours_async());
+    let line = doc_lines(&ours_async())
+        .unwrap()
+        .into_iter()
+        .next_back()
+        .unwrap();
+    let file = reference
+        .path()
+        .join("wasmcloud-messaging-0.3.0/package.wit");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("/// {line}\n{text}")).unwrap();
+    assert_eq!(
+        copied_doc_lines(&ours_async(), reference.path()).unwrap(),
+        [line]
+    );
+}
+
+#[test]
+fn the_async_packages_resolve_alone_with_async_functions() {
+    let dirs: Vec<&str> = msgbridge_wit::ASYNC.iter().map(|p| p.dir).collect();
+    assert_eq!(dirs, ["wasmcloud-messaging-0.3.0", "omnia-wasi-messaging"]);
+    let expected = [
+        ("wasmcloud:messaging@0.3.0", "handler", "handle-message"),
+        ("wasi:messaging@0.2.0-draft", "incoming-handler", "handle"),
+    ];
+    for (package, (name, interface, function)) in msgbridge_wit::ASYNC.iter().zip(expected) {
+        let (resolve, id) = msgbridge_wit::resolve_async(package).expect("resolves");
+        assert_eq!(resolve.packages[id].name.to_string(), name);
+        let interface = resolve.packages[id].interfaces[interface];
+        let function = &resolve.interfaces[interface].functions[function];
+        assert!(function.kind.is_async(), "{name}: {function:?}");
     }
 }

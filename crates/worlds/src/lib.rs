@@ -1,12 +1,15 @@
 //! msgbridge's vocabulary, defined once for every crate of the project, the adapters
 //! included (it is `no_std` and allocation-free, so it builds for `wasm32-unknown-unknown`).
 //!
-//! - [`World`]: the two messaging worlds msgbridge bridges, `wasi:messaging@0.2.0-draft`
-//!   and `wasmcloud:messaging@0.2.0`, with their interface names and the rule deciding
-//!   whether an interface name belongs to one ([`World::owns`], semver-compatible as
-//!   wasmtime links).
-//! - [`Direction`]: a guest of one world on a host of the other.
-//! - [`Hosted`]: the worlds a host serves, one or both.
+//! - [`World`]: the four messaging worlds, by short name: the two msgbridge bridges,
+//!   `wasi` (`wasi:messaging@0.2.0-draft`) and `wasmcloud` (`wasmcloud:messaging@0.2.0`),
+//!   and their asynchronous successors `wasi-async` (Omnia's variant of the draft) and
+//!   `wasmcloud-async` (`wasmcloud:messaging@0.3.0`), with their interface names and the
+//!   rule deciding whether an interface name belongs to one ([`World::owns`],
+//!   semver-compatible as wasmtime links).
+//! - [`Direction`]: a guest of one synchronous world on a host of the other, and
+//!   [`NotBuilt`], the refusal of every other pair.
+//! - [`Hosted`]: the set of worlds a host serves.
 //! - [`client_name`]: where the name the wasmcloud-on-wasi adapter passes to
 //!   `client.connect` lives (a data slot in the portable sender, globals in the spliced
 //!   bridge), which the composer rewrites.
@@ -28,68 +31,119 @@ use core::fmt;
 use core::str::FromStr;
 
 /// A messaging world a component speaks, or a host serves.
+///
+/// Two synchronous worlds, which msgbridge adapts into each other ([`World::SYNC`]), and
+/// their asynchronous successors ([`World::ASYNC`]), which it recognises and names but
+/// does not adapt yet ([`Direction::between`] refuses them with [`NotBuilt`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum World {
     /// `wasi:messaging@0.2.0-draft` (WebAssembly/wasi-messaging 4ee59bb, Dec 2024).
     Wasi,
     /// `wasmcloud:messaging@0.2.0`, the world wasmCloud v2 serves.
     Wasmcloud,
+    /// Omnia's async variant of `wasi:messaging@0.2.0-draft`: the draft's names with
+    /// `async func`s. It has the synchronous draft's package name and version, so only the
+    /// shape of its functions tells it apart.
+    WasiAsync,
+    /// `wasmcloud:messaging@0.3.0` as wasmCloud v2.8 serves it: `async func`s, `stream<u8>`
+    /// bodies, a `handle-message-error` disposition (not wasmCloud v1's `@0.3.0`, the wasi
+    /// draft renamed).
+    WasmcloudAsync,
 }
 
 impl World {
-    /// Both worlds, wasi first.
-    pub const ALL: [World; 2] = [World::Wasi, World::Wasmcloud];
+    /// The two synchronous worlds msgbridge adapts into each other, wasi first.
+    pub const SYNC: [World; 2] = [World::Wasi, World::Wasmcloud];
 
-    /// The short name used on command lines and in files: `wasi` or `wasmcloud`.
+    /// The two asynchronous worlds, wasi first.
+    pub const ASYNC: [World; 2] = [World::WasiAsync, World::WasmcloudAsync];
+
+    /// Every world: the synchronous ones, then the asynchronous ones.
+    pub const ALL: [World; 4] = [
+        World::Wasi,
+        World::Wasmcloud,
+        World::WasiAsync,
+        World::WasmcloudAsync,
+    ];
+
+    /// The short name used on command lines, in files and in JSON: `wasi`, `wasmcloud`,
+    /// `wasi-async` or `wasmcloud-async`.
     pub const fn name(self) -> &'static str {
         match self {
             World::Wasi => "wasi",
             World::Wasmcloud => "wasmcloud",
+            World::WasiAsync => "wasi-async",
+            World::WasmcloudAsync => "wasmcloud-async",
+        }
+    }
+
+    /// Whether the world's functions are `async func`s.
+    pub const fn is_async(self) -> bool {
+        matches!(self, World::WasiAsync | World::WasmcloudAsync)
+    }
+
+    /// The synchronous world of the same family: `wasi` for `wasi-async`, `wasmcloud` for
+    /// `wasmcloud-async`, a synchronous world itself.
+    pub const fn sync_counterpart(self) -> World {
+        match self {
+            World::Wasi | World::WasiAsync => World::Wasi,
+            World::Wasmcloud | World::WasmcloudAsync => World::Wasmcloud,
         }
     }
 
     /// The package without its version: `wasi:messaging` or `wasmcloud:messaging`.
     pub const fn package_name(self) -> &'static str {
         match self {
-            World::Wasi => "wasi:messaging",
-            World::Wasmcloud => "wasmcloud:messaging",
+            World::Wasi | World::WasiAsync => "wasi:messaging",
+            World::Wasmcloud | World::WasmcloudAsync => "wasmcloud:messaging",
         }
     }
 
-    /// The bridged version of the package: `0.2.0-draft` or `0.2.0`.
+    /// The package's version: `0.2.0-draft` (both wasi worlds), `0.2.0` or `0.3.0`.
     pub const fn version(self) -> &'static str {
         match self {
-            World::Wasi => "0.2.0-draft",
+            World::Wasi | World::WasiAsync => "0.2.0-draft",
             World::Wasmcloud => "0.2.0",
+            World::WasmcloudAsync => "0.3.0",
         }
     }
 
     /// The package and its version, e.g. `wasi:messaging@0.2.0-draft`.
     pub const fn package(self) -> &'static str {
         match self {
-            World::Wasi => "wasi:messaging@0.2.0-draft",
+            World::Wasi | World::WasiAsync => "wasi:messaging@0.2.0-draft",
             World::Wasmcloud => "wasmcloud:messaging@0.2.0",
+            World::WasmcloudAsync => "wasmcloud:messaging@0.3.0",
         }
     }
 
-    /// The other world.
+    /// The other world of the same kind: `wasi` and `wasmcloud` for each other, and
+    /// `wasi-async` and `wasmcloud-async` for each other. Adapting is built only between
+    /// the synchronous pair ([`Direction::between`]).
     pub const fn other(self) -> World {
         match self {
             World::Wasi => World::Wasmcloud,
             World::Wasmcloud => World::Wasi,
+            World::WasiAsync => World::WasmcloudAsync,
+            World::WasmcloudAsync => World::WasiAsync,
         }
     }
 
-    /// Every interface of the bridged package, by full name.
+    /// Every interface of the world's package, by full name.
     pub const fn interfaces(self) -> &'static [&'static str] {
         match self {
-            World::Wasi => &[
+            World::Wasi | World::WasiAsync => &[
                 WASI_TYPES,
                 WASI_PRODUCER,
                 WASI_REQUEST_REPLY,
                 WASI_INCOMING_HANDLER,
             ],
             World::Wasmcloud => &[WASMCLOUD_TYPES, WASMCLOUD_CONSUMER, WASMCLOUD_HANDLER],
+            World::WasmcloudAsync => &[
+                WASMCLOUD_ASYNC_TYPES,
+                WASMCLOUD_ASYNC_CONSUMER,
+                WASMCLOUD_ASYNC_HANDLER,
+            ],
         }
     }
 
@@ -97,8 +151,9 @@ impl World {
     /// them), by full name.
     pub const fn guest_imports(self) -> &'static [&'static str] {
         match self {
-            World::Wasi => &[WASI_TYPES, WASI_PRODUCER, WASI_REQUEST_REPLY],
+            World::Wasi | World::WasiAsync => &[WASI_TYPES, WASI_PRODUCER, WASI_REQUEST_REPLY],
             World::Wasmcloud => &[WASMCLOUD_TYPES, WASMCLOUD_CONSUMER],
+            World::WasmcloudAsync => &[WASMCLOUD_ASYNC_TYPES, WASMCLOUD_ASYNC_CONSUMER],
         }
     }
 
@@ -106,30 +161,32 @@ impl World {
     /// and `message` resources); the others `use` it.
     pub const fn types_interface(self) -> &'static str {
         match self {
-            World::Wasi => WASI_TYPES,
+            World::Wasi | World::WasiAsync => WASI_TYPES,
             World::Wasmcloud => WASMCLOUD_TYPES,
+            World::WasmcloudAsync => WASMCLOUD_ASYNC_TYPES,
         }
     }
 
     /// The interface a guest of this world exports to receive messages.
     pub const fn handler_interface(self) -> &'static str {
         match self {
-            World::Wasi => WASI_INCOMING_HANDLER,
+            World::Wasi | World::WasiAsync => WASI_INCOMING_HANDLER,
             World::Wasmcloud => WASMCLOUD_HANDLER,
+            World::WasmcloudAsync => WASMCLOUD_ASYNC_HANDLER,
         }
     }
 
     /// The function of [`World::handler_interface`] that a host calls per message.
     pub const fn handler_function(self) -> &'static str {
         match self {
-            World::Wasi => "handle",
-            World::Wasmcloud => "handle-message",
+            World::Wasi | World::WasiAsync => "handle",
+            World::Wasmcloud | World::WasmcloudAsync => "handle-message",
         }
     }
 
-    /// The bridged interface `name` names, if it belongs to this world: the full name of
-    /// the bridged interface with the same package and interface name, whose version is
-    /// semver-compatible with the bridged one (`wasmcloud:messaging/consumer@0.2.1` gives
+    /// The interface `name` names, if it belongs to this world: the full name of the
+    /// world's interface with the same package and interface name, whose version is
+    /// semver-compatible with the world's (`wasmcloud:messaging/consumer@0.2.1` gives
     /// `wasmcloud:messaging/consumer@0.2.0`; a `-draft` pre-release matches only itself).
     pub fn interface(self, name: &str) -> Option<&'static str> {
         let (package, interface, version) = split_interface_name(name)?;
@@ -143,9 +200,10 @@ impl World {
     }
 
     /// Whether the interface `name` (e.g. `wasi:messaging/types@0.2.0-draft`) is of this
-    /// world's package at a version compatible with the bridged one, whatever the
-    /// interface is called. Look-alike texts of the same package and version (older
-    /// drafts) are owned too; telling them apart is the composer's job.
+    /// world's package at a version compatible with the world's, whatever the interface is
+    /// called. Look-alike texts of the same package and version (older drafts, and for the
+    /// two wasi worlds each other) are owned too; telling them apart by the shape of their
+    /// functions is the composer's job.
     pub fn owns(self, name: &str) -> bool {
         split_interface_name(name).is_some_and(|(package, _, version)| {
             package == self.package_name() && version::compatible(self.version(), version)
@@ -157,9 +215,11 @@ impl World {
         split_interface_name(name).is_some_and(|(package, _, _)| package == self.package_name())
     }
 
-    /// The world owning the interface `name`, if either does (see [`World::owns`]).
+    /// The synchronous world owning the interface `name`, if either does (see
+    /// [`World::owns`]). Names alone cannot tell `wasi-async` from `wasi`, so this never
+    /// answers an asynchronous world; the composer's inspection tells them apart.
     pub fn owning(name: &str) -> Option<World> {
-        World::ALL.into_iter().find(|w| w.owns(name))
+        World::SYNC.into_iter().find(|w| w.owns(name))
     }
 }
 
@@ -177,6 +237,12 @@ pub const WASMCLOUD_TYPES: &str = "wasmcloud:messaging/types@0.2.0";
 pub const WASMCLOUD_CONSUMER: &str = "wasmcloud:messaging/consumer@0.2.0";
 /// `wasmcloud:messaging/handler@0.2.0`.
 pub const WASMCLOUD_HANDLER: &str = "wasmcloud:messaging/handler@0.2.0";
+/// `wasmcloud:messaging/types@0.3.0` (wasmCloud v2.8's async package).
+pub const WASMCLOUD_ASYNC_TYPES: &str = "wasmcloud:messaging/types@0.3.0";
+/// `wasmcloud:messaging/consumer@0.3.0` (wasmCloud v2.8's async package).
+pub const WASMCLOUD_ASYNC_CONSUMER: &str = "wasmcloud:messaging/consumer@0.3.0";
+/// `wasmcloud:messaging/handler@0.3.0` (wasmCloud v2.8's async package).
+pub const WASMCLOUD_ASYNC_HANDLER: &str = "wasmcloud:messaging/handler@0.3.0";
 
 /// msgbridge's own WIT package, which holds the private interfaces between adapter halves;
 /// a composed component never imports or exports anything of it.
@@ -209,8 +275,14 @@ pub fn split_interface_name(name: &str) -> Option<(&str, &str, &str)> {
 }
 
 impl fmt::Display for World {
+    /// The package, e.g. `wasmcloud:messaging@0.2.0`; Omnia's variant, whose package name
+    /// is the synchronous draft's, says so: `wasi:messaging@0.2.0-draft (async, Omnia)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.package())
+        f.write_str(self.package())?;
+        if *self == World::WasiAsync {
+            f.write_str(" (async, Omnia)")?;
+        }
+        Ok(())
     }
 }
 
@@ -238,12 +310,14 @@ impl FromStr for World {
             .find(|w| w.name().eq_ignore_ascii_case(s.trim()))
             .ok_or(ParseError {
                 what: "world",
-                expected: "`wasi` or `wasmcloud`",
+                expected: "`wasi`, `wasmcloud`, `wasi-async` or `wasmcloud-async`",
             })
     }
 }
 
-/// Which way an adapter translates: a guest of one world on a host of the other.
+/// Which way an adapter translates: a guest of one synchronous world on a host of the
+/// other. Adapters to and from the asynchronous worlds are not built yet:
+/// [`Direction::between`] refuses those pairs with [`NotBuilt`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Direction {
     /// A `wasi:messaging` guest on a `wasmcloud:messaging` host.
@@ -252,16 +326,59 @@ pub enum Direction {
     WasmcloudOnWasi,
 }
 
+/// A pair of worlds msgbridge cannot adapt between yet (one of them is asynchronous, or
+/// both are the same world).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotBuilt {
+    /// The guest's world.
+    pub guest: World,
+    /// The host's world.
+    pub host: World,
+}
+
+impl fmt::Display for NotBuilt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.guest == self.host {
+            write!(
+                f,
+                "a {} guest already speaks the {} host's world: there is nothing to adapt",
+                self.guest.name(),
+                self.host.name()
+            )
+        } else {
+            write!(
+                f,
+                "adapting between {} ({}) and {} ({}) is not built yet: msgbridge adapts \
+                 only between wasi and wasmcloud",
+                self.guest.name(),
+                self.guest,
+                self.host.name(),
+                self.host
+            )
+        }
+    }
+}
+
+impl core::error::Error for NotBuilt {}
+
 impl Direction {
     /// Both directions.
     pub const ALL: [Direction; 2] = [Direction::WasiOnWasmcloud, Direction::WasmcloudOnWasi];
 
-    /// The direction that runs a guest of `guest` on a host of the other world.
-    pub const fn from_guest(guest: World) -> Direction {
-        match guest {
-            World::Wasi => Direction::WasiOnWasmcloud,
-            World::Wasmcloud => Direction::WasmcloudOnWasi,
+    /// The direction that runs a guest of `guest` on a host of `host`, if an adapter for
+    /// that pair is built.
+    pub const fn between(guest: World, host: World) -> Result<Direction, NotBuilt> {
+        match (guest, host) {
+            (World::Wasi, World::Wasmcloud) => Ok(Direction::WasiOnWasmcloud),
+            (World::Wasmcloud, World::Wasi) => Ok(Direction::WasmcloudOnWasi),
+            _ => Err(NotBuilt { guest, host }),
         }
+    }
+
+    /// The direction that runs a guest of `guest` on a host of [`World::other`], if an
+    /// adapter for that pair is built (only for the synchronous worlds).
+    pub const fn from_guest(guest: World) -> Result<Direction, NotBuilt> {
+        Direction::between(guest, guest.other())
     }
 
     /// The guest's world.
@@ -306,48 +423,80 @@ impl FromStr for Direction {
     }
 }
 
-/// The messaging worlds a host serves: one of them, or both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Hosted {
-    /// Only this world, as a real host does (wasmCloud v2 serves only
-    /// `wasmcloud:messaging@0.2.0`).
-    Only(World),
-    /// Both worlds (the reference host's default).
-    #[default]
-    Both,
+/// The messaging worlds a host serves: a non-empty set of [`World`]s.
+///
+/// Written on command lines and in manifests as `both` (the two synchronous worlds, the
+/// reference host's default), one world's short name, or names joined by `,`
+/// (`wasi,wasmcloud-async`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Hosted {
+    /// One bit per world, by its index in [`World::ALL`]; never zero.
+    bits: u8,
+}
+
+impl Default for Hosted {
+    fn default() -> Self {
+        Hosted::BOTH
+    }
 }
 
 impl Hosted {
-    /// Every value: `wasmcloud`, `wasi`, `both`.
-    pub const ALL: [Hosted; 3] = [
-        Hosted::Only(World::Wasmcloud),
-        Hosted::Only(World::Wasi),
-        Hosted::Both,
+    /// Both synchronous worlds, `wasi` and `wasmcloud` (the reference host's default).
+    pub const BOTH: Hosted = Hosted::only(World::Wasi).with(World::Wasmcloud);
+
+    /// The values with a name of their own: each world's short name, and `both`.
+    pub const NAMED: [Hosted; 5] = [
+        Hosted::only(World::Wasmcloud),
+        Hosted::only(World::Wasi),
+        Hosted::only(World::WasmcloudAsync),
+        Hosted::only(World::WasiAsync),
+        Hosted::BOTH,
     ];
+
+    const fn bit(world: World) -> u8 {
+        1 << world as u8
+    }
+
+    /// Only `world`, as a real host serves one (wasmCloud v2 serves only
+    /// `wasmcloud:messaging@0.2.0`).
+    pub const fn only(world: World) -> Hosted {
+        Hosted {
+            bits: Hosted::bit(world),
+        }
+    }
+
+    /// This set and `world`.
+    pub const fn with(self, world: World) -> Hosted {
+        Hosted {
+            bits: self.bits | Hosted::bit(world),
+        }
+    }
 
     /// Whether `world` is served.
     pub const fn serves(self, world: World) -> bool {
-        match self {
-            Hosted::Both => true,
-            Hosted::Only(only) => only as u8 == world as u8,
-        }
+        self.bits & Hosted::bit(world) != 0
     }
 
-    /// The name used on command lines: `wasmcloud`, `wasi` or `both`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Hosted::Only(world) => world.name(),
-            Hosted::Both => "both",
+    /// The world served, when it is one alone.
+    pub const fn single(self) -> Option<World> {
+        let mut i = 0;
+        while i < World::ALL.len() {
+            let world = World::ALL[i];
+            if self.bits == Hosted::bit(world) {
+                return Some(world);
+            }
+            i += 1;
         }
+        None
     }
 
-    /// The worlds served.
+    /// The worlds served, in the order of [`World::ALL`].
     pub fn worlds(self) -> impl Iterator<Item = World> {
         World::ALL.into_iter().filter(move |w| self.serves(*w))
     }
 
-    /// The packages served, for messages: e.g. `wasmcloud:messaging@0.2.0`, or both
-    /// packages separated by `, `.
+    /// The packages served, for messages: e.g. `wasmcloud:messaging@0.2.0`, or several
+    /// separated by `, `.
     pub fn packages(self) -> Packages {
         Packages(self)
     }
@@ -363,15 +512,25 @@ impl fmt::Display for Packages {
             if i > 0 {
                 f.write_str(", ")?;
             }
-            f.write_str(world.package())?;
+            write!(f, "{world}")?;
         }
         Ok(())
     }
 }
 
 impl fmt::Display for Hosted {
+    /// `both`, a world's short name, or short names joined by `,`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        if *self == Hosted::BOTH {
+            return f.write_str("both");
+        }
+        for (i, world) in self.worlds().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            f.write_str(world.name())?;
+        }
+        Ok(())
     }
 }
 
@@ -379,19 +538,33 @@ impl FromStr for Hosted {
     type Err = ParseError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Hosted::ALL
-            .into_iter()
-            .find(|h| h.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or(ParseError {
-                what: "worlds",
-                expected: "`wasmcloud`, `wasi` or `both`",
-            })
+        let error = ParseError {
+            what: "worlds",
+            expected: "`both`, or one or more of `wasmcloud`, `wasi`, `wasmcloud-async`, \
+                       `wasi-async` joined by `,`",
+        };
+        let mut hosted: Option<Hosted> = None;
+        for part in s.split(',') {
+            let part = part.trim();
+            let next = if part.eq_ignore_ascii_case("both") {
+                Hosted::BOTH
+            } else {
+                Hosted::only(part.parse::<World>().map_err(|_| error)?)
+            };
+            hosted = Some(match hosted {
+                Some(h) => Hosted {
+                    bits: h.bits | next.bits,
+                },
+                None => next,
+            });
+        }
+        hosted.ok_or(error)
     }
 }
 
 impl From<World> for Hosted {
     fn from(world: World) -> Self {
-        Hosted::Only(world)
+        Hosted::only(world)
     }
 }
 
@@ -403,18 +576,77 @@ mod tests {
     fn names_round_trip() {
         for world in World::ALL {
             assert_eq!(world.name().parse::<World>(), Ok(world));
-            assert_eq!(Direction::from_guest(world).guest(), world);
-            assert_eq!(Direction::from_guest(world).host(), world.other());
+            assert_eq!(world.other().other(), world);
+            assert_eq!(world.other().is_async(), world.is_async());
+        }
+        for world in World::SYNC {
+            let direction = Direction::from_guest(world).expect("sync pairs are built");
+            assert_eq!(direction.guest(), world);
+            assert_eq!(direction.host(), world.other());
         }
         for direction in Direction::ALL {
             assert_eq!(direction.name().parse::<Direction>(), Ok(direction));
         }
-        for hosted in Hosted::ALL {
-            assert_eq!(hosted.name().parse::<Hosted>(), Ok(hosted));
+        for hosted in Hosted::NAMED {
+            assert_eq!(hosted.to_string().parse::<Hosted>(), Ok(hosted));
         }
+        assert_eq!("wasmcloud-async".parse(), Ok(World::WasmcloudAsync));
+        assert_eq!("WASI-async".parse(), Ok(World::WasiAsync));
         assert!("neither".parse::<World>().is_err());
         assert!("neither".parse::<Hosted>().is_err());
-        assert_eq!(Hosted::default(), Hosted::Both);
+        assert!("".parse::<Hosted>().is_err());
+        assert!("wasi,".parse::<Hosted>().is_err());
+        assert_eq!(Hosted::default(), Hosted::BOTH);
+        let mixed: Hosted = "wasi, wasmcloud-async".parse().unwrap();
+        assert!(mixed.serves(World::Wasi) && mixed.serves(World::WasmcloudAsync));
+        assert!(!mixed.serves(World::Wasmcloud) && !mixed.serves(World::WasiAsync));
+        extern crate std;
+        use std::string::ToString;
+        assert_eq!(mixed.to_string(), "wasi,wasmcloud-async");
+        assert_eq!("wasi,wasmcloud".parse::<Hosted>(), Ok(Hosted::BOTH));
+        assert_eq!(Hosted::BOTH.to_string(), "both");
+    }
+
+    #[test]
+    fn the_async_worlds_are_named_but_not_adapted() {
+        extern crate std;
+        use std::string::ToString;
+        for world in World::ASYNC {
+            assert!(world.is_async());
+            assert!(!world.sync_counterpart().is_async());
+            assert_eq!(
+                world.sync_counterpart().package_name(),
+                world.package_name()
+            );
+            for other in World::ALL {
+                let refused = Direction::between(world, other).unwrap_err();
+                assert_eq!(
+                    refused,
+                    NotBuilt {
+                        guest: world,
+                        host: other
+                    }
+                );
+                assert!(Direction::between(other, world).is_err());
+                let text = refused.to_string();
+                assert!(text.contains(world.name()), "{text}");
+                assert!(text.contains(other.name()), "{text}");
+            }
+        }
+        assert_eq!(
+            Direction::from_guest(World::WasiAsync)
+                .unwrap_err()
+                .to_string(),
+            "adapting between wasi-async (wasi:messaging@0.2.0-draft (async, Omnia)) and \
+             wasmcloud-async (wasmcloud:messaging@0.3.0) is not built yet: msgbridge adapts \
+             only between wasi and wasmcloud"
+        );
+        assert!(Direction::between(World::Wasi, World::Wasi).is_err());
+        assert_eq!(World::Wasi.to_string(), "wasi:messaging@0.2.0-draft");
+        assert_eq!(
+            World::WasmcloudAsync.to_string(),
+            "wasmcloud:messaging@0.3.0"
+        );
     }
 
     #[test]
@@ -423,6 +655,9 @@ mod tests {
             for name in world.interfaces() {
                 assert!(world.owns(name), "{name}");
                 assert!(!world.other().owns(name), "{name}");
+                if !world.is_async() {
+                    assert_eq!(World::owning(name), Some(world), "{name}");
+                }
                 assert_eq!(world.interface(name), Some(*name));
                 assert!(name.starts_with(world.package_name()));
                 assert!(name.ends_with(world.version()));
@@ -444,6 +679,11 @@ mod tests {
         );
         assert!(wasmcloud.owns("wasmcloud:messaging/handler@0.2.9"));
         assert!(!wasmcloud.owns("wasmcloud:messaging/consumer@0.3.0"));
+        assert_eq!(
+            World::WasmcloudAsync.interface("wasmcloud:messaging/consumer@0.3.0"),
+            Some(WASMCLOUD_ASYNC_CONSUMER)
+        );
+        assert_eq!(World::owning(WASMCLOUD_ASYNC_HANDLER), None);
         assert!(!wasmcloud.owns("wasmcloud:messaging/consumer@0.2.1-rc.1"));
         assert!(wasmcloud.owns_package_of("wasmcloud:messaging/consumer@0.3.0"));
         assert_eq!(wasmcloud.interface("wasmcloud:messaging/other@0.2.0"), None);
@@ -462,17 +702,23 @@ mod tests {
 
     #[test]
     fn hosted_sets_serve_their_worlds() {
-        assert!(Hosted::Both.serves(World::Wasi) && Hosted::Both.serves(World::Wasmcloud));
-        assert!(Hosted::Only(World::Wasi).serves(World::Wasi));
-        assert!(!Hosted::Only(World::Wasi).serves(World::Wasmcloud));
+        assert!(Hosted::BOTH.serves(World::Wasi) && Hosted::BOTH.serves(World::Wasmcloud));
+        assert!(!Hosted::BOTH.serves(World::WasiAsync));
+        assert!(Hosted::only(World::Wasi).serves(World::Wasi));
+        assert!(!Hosted::only(World::Wasi).serves(World::Wasmcloud));
+        assert_eq!(
+            Hosted::only(World::WasiAsync).single(),
+            Some(World::WasiAsync)
+        );
+        assert_eq!(Hosted::BOTH.single(), None);
         extern crate std;
         use std::string::ToString;
         assert_eq!(
-            Hosted::Both.packages().to_string(),
+            Hosted::BOTH.packages().to_string(),
             "wasi:messaging@0.2.0-draft, wasmcloud:messaging@0.2.0"
         );
         assert_eq!(
-            Hosted::Only(World::Wasmcloud).packages().to_string(),
+            Hosted::only(World::Wasmcloud).packages().to_string(),
             "wasmcloud:messaging@0.2.0"
         );
     }

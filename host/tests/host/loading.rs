@@ -25,7 +25,7 @@ async fn load(hosted: Hosted, name: &str, wasm: &'static [u8]) -> Result<(), Loa
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wasi_component_on_a_wasmcloud_only_host_names_the_interface_and_the_fix() {
-    let err = load(Hosted::Only(World::Wasmcloud), "x", WASI_PROBE)
+    let err = load(Hosted::only(World::Wasmcloud), "x", WASI_PROBE)
         .await
         .expect_err("the wasi probe must not load");
     let text = err.to_string();
@@ -45,7 +45,7 @@ async fn a_wasi_component_on_a_wasmcloud_only_host_names_the_interface_and_the_f
         "names a function interface: {text}"
     );
     // A wasi worker that only exports the handler and replies.
-    let err = load(Hosted::Only(World::Wasmcloud), "rev", REVERSE_WORKER)
+    let err = load(Hosted::only(World::Wasmcloud), "rev", REVERSE_WORKER)
         .await
         .expect_err("the reverse worker must not load");
     assert!(
@@ -56,7 +56,7 @@ async fn a_wasi_component_on_a_wasmcloud_only_host_names_the_interface_and_the_f
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wasmcloud_component_on_a_wasi_only_host_names_the_interface_and_the_fix() {
-    let err = load(Hosted::Only(World::Wasi), "y", WASMCLOUD_PROBE)
+    let err = load(Hosted::only(World::Wasi), "y", WASMCLOUD_PROBE)
         .await
         .expect_err("the wasmcloud probe must not load");
     assert_eq!(
@@ -69,16 +69,16 @@ async fn a_wasmcloud_component_on_a_wasi_only_host_names_the_interface_and_the_f
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_world_loads_where_it_is_served() {
-    load(Hosted::Only(World::Wasi), "w", WASI_PROBE)
+    load(Hosted::only(World::Wasi), "w", WASI_PROBE)
         .await
         .expect("wasi on wasi");
-    load(Hosted::Both, "w", WASI_PROBE)
+    load(Hosted::BOTH, "w", WASI_PROBE)
         .await
         .expect("wasi on both");
-    load(Hosted::Only(World::Wasmcloud), "c", WASMCLOUD_PROBE)
+    load(Hosted::only(World::Wasmcloud), "c", WASMCLOUD_PROBE)
         .await
         .expect("wasmcloud on wasmcloud");
-    load(Hosted::Both, "c", LEET_WORKER)
+    load(Hosted::BOTH, "c", LEET_WORKER)
         .await
         .expect("leet on both");
 }
@@ -232,4 +232,48 @@ async fn two_replacements_of_one_name_at_once_leave_one_version_running() {
     subscriptions_reach(&broker, 1).await;
     assert!(host.remove_component("p"));
     subscriptions_reach(&broker, 0).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_asked_to_serve_both_wasi_worlds_refuses_to_start_naming_them() {
+    let hosted = Hosted::only(World::Wasi).with(World::WasiAsync);
+    let err = Host::start(
+        HostConfig::in_process()
+            .expect("config")
+            .with_hosted(hosted),
+    )
+    .await
+    .expect_err("wasi and wasi-async share their names");
+    assert!(
+        matches!(
+            err,
+            msgbridge_host::StartError::SameNames {
+                first: World::Wasi,
+                second: World::WasiAsync
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "a host cannot serve both wasi and wasi-async: they share the interface names of \
+         wasi:messaging@0.2.0-draft; run one host per world, or adapt the guests of one of \
+         them (`msgbridge compose --target`)"
+    );
+    // Every other pair starts.
+    for hosted in [
+        Hosted::only(World::Wasmcloud).with(World::WasmcloudAsync),
+        Hosted::only(World::Wasi).with(World::WasmcloudAsync),
+        Hosted::only(World::WasiAsync).with(World::Wasmcloud),
+    ] {
+        let host = Host::start(
+            HostConfig::in_process()
+                .expect("config")
+                .with_hosted(hosted),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{hosted:?} starts: {e}"));
+        assert_eq!(host.hosted(), hosted);
+        host.stop();
+    }
 }

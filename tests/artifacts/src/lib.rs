@@ -1,6 +1,8 @@
 //! The probe guests msgbridge's tests run (`tests/components/PROTOCOL.md`), built from
 //! source for `wasm32-wasip2` by this crate's build script: [`WASI_PROBE`] and
-//! [`WASMCLOUD_PROBE`]. The example components are in `msgbridge-examples`.
+//! [`WASMCLOUD_PROBE`], and their async siblings [`WASI_ASYNC_PROBE`] (Omnia's async
+//! `wasi:messaging`) and [`WASMCLOUD_ASYNC_PROBE`] (`wasmcloud:messaging@0.3.0`). The
+//! example components are in `msgbridge-examples`.
 //!
 //! Each component is available as bytes (`NAME`) and as the absolute path of the built file
 //! (`NAME_PATH`), for tests that pass files to the `msgbridge` command. Building needs the
@@ -18,6 +20,19 @@ pub const WASI_PROBE_PATH: &str = env!("MSGBRIDGE_ARTIFACT_WASI_PROBE");
 pub const WASMCLOUD_PROBE: &[u8] = include_bytes!(env!("MSGBRIDGE_ARTIFACT_WASMCLOUD_PROBE"));
 /// Absolute path of the file holding [`WASMCLOUD_PROBE`].
 pub const WASMCLOUD_PROBE_PATH: &str = env!("MSGBRIDGE_ARTIFACT_WASMCLOUD_PROBE");
+
+/// `wasi-async-probe`: the probe of Omnia's async `wasi:messaging@0.2.0-draft` (world
+/// `messaging-request-reply`, `async func`s).
+pub const WASI_ASYNC_PROBE: &[u8] = include_bytes!(env!("MSGBRIDGE_ARTIFACT_WASI_ASYNC_PROBE"));
+/// Absolute path of the file holding [`WASI_ASYNC_PROBE`].
+pub const WASI_ASYNC_PROBE_PATH: &str = env!("MSGBRIDGE_ARTIFACT_WASI_ASYNC_PROBE");
+
+/// `wasmcloud-async-probe`: the `wasmcloud:messaging@0.3.0` probe (imports the async
+/// `consumer`, exports the async `handler`).
+pub const WASMCLOUD_ASYNC_PROBE: &[u8] =
+    include_bytes!(env!("MSGBRIDGE_ARTIFACT_WASMCLOUD_ASYNC_PROBE"));
+/// Absolute path of the file holding [`WASMCLOUD_ASYNC_PROBE`].
+pub const WASMCLOUD_ASYNC_PROBE_PATH: &str = env!("MSGBRIDGE_ARTIFACT_WASMCLOUD_ASYNC_PROBE");
 
 #[cfg(test)]
 mod tests {
@@ -41,6 +56,12 @@ mod tests {
     const ALL: &[(&str, &[u8], &str)] = &[
         ("wasi-probe", WASI_PROBE, WASI_PROBE_PATH),
         ("wasmcloud-probe", WASMCLOUD_PROBE, WASMCLOUD_PROBE_PATH),
+        ("wasi-async-probe", WASI_ASYNC_PROBE, WASI_ASYNC_PROBE_PATH),
+        (
+            "wasmcloud-async-probe",
+            WASMCLOUD_ASYNC_PROBE,
+            WASMCLOUD_ASYNC_PROBE_PATH,
+        ),
     ];
 
     /// The names of a component's top-level imports and (instance) exports, sorted.
@@ -110,5 +131,27 @@ mod tests {
             World::Wasmcloud.guest_imports(),
             &[World::Wasmcloud.handler_interface()],
         );
+    }
+
+    #[test]
+    fn async_probe_worlds() {
+        for (name, bytes, world) in [
+            ("wasi-async-probe", WASI_ASYNC_PROBE, World::WasiAsync),
+            (
+                "wasmcloud-async-probe",
+                WASMCLOUD_ASYNC_PROBE,
+                World::WasmcloudAsync,
+            ),
+        ] {
+            assert_world(
+                name,
+                bytes,
+                world.guest_imports(),
+                &[world.handler_interface()],
+            );
+            // The composer's inspection tells the async worlds apart by their functions.
+            let inspection = msgbridge_compose::inspect(bytes).expect("inspects");
+            assert_eq!(inspection.world, world, "{name}");
+        }
     }
 }

@@ -411,7 +411,8 @@ impl Case {
         self.steps.iter().any(|s| s.via == Via::Http)
     }
 
-    /// The native observation of `world`'s guest, on NATS or in process.
+    /// The native observation of `world`'s guest, on NATS or in process. An async world
+    /// without an `[expect.WORLD]` of its own observes what its synchronous counterpart does.
     pub fn expectation(&self, world: World, nats: bool) -> Result<Expectation, CaseError> {
         let invalid = |reason: String| CaseError::Invalid {
             case: self.id.clone(),
@@ -420,6 +421,7 @@ impl Case {
         let file = self
             .expect
             .get(&world)
+            .or_else(|| self.expect.get(&world.sync_counterpart()))
             .ok_or_else(|| invalid(format!("no [expect.{}]", world.name())))?;
         let answers_file = match (&file.nats_answers, nats) {
             (Some(nats_answers), true) => nats_answers,
@@ -512,6 +514,10 @@ impl Case {
             .not_applicable
             .get(config.id)
             .or_else(|| self.not_applicable.get(config.guest.world().name()))
+            .or_else(|| {
+                self.not_applicable
+                    .get(config.guest.world().sync_counterpart().name())
+            })
         {
             return Some(reason.clone());
         }
@@ -647,7 +653,7 @@ fn check_worlds(
     expect: &BTreeMap<World, ExpectationFile>,
     not_applicable: &BTreeMap<String, String>,
 ) -> Result<(), String> {
-    for world in World::ALL {
+    for world in World::SYNC {
         if !expect.contains_key(&world) && !not_applicable.contains_key(world.name()) {
             return Err(format!(
                 "neither [expect.{0}] nor not_applicable.{0}",

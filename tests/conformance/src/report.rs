@@ -27,11 +27,11 @@ pub fn versions() -> Vec<(&'static str, String)> {
         ),
         (
             "WIT packages",
-            format!(
-                "`{}`, `{}`",
-                World::Wasi.package(),
-                World::Wasmcloud.package()
-            ),
+            World::ALL
+                .iter()
+                .map(|w| format!("`{w}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
         ),
     ]
 }

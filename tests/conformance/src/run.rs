@@ -202,7 +202,7 @@ impl<'a> Run<'a> {
         for i in 0..host_count {
             let mut host_config = HostConfig::new(host_broker.clone())
                 .map_err(host_error)?
-                .with_hosted(Hosted::Only(config.host_world()))
+                .with_hosted(Hosted::only(config.host_world()))
                 .with_runtime(runtime.clone());
             if i == 0 && case.uses_http() {
                 host_config = host_config.with_http(SocketAddr::from(([127, 0, 0, 1], 0)));

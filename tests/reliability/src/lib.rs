@@ -119,7 +119,7 @@ async fn run(
     let broker: Arc<dyn Broker> = Arc::new(InProcessBroker::new());
     let host = Host::start(
         HostConfig::new(broker.clone())?
-            .with_hosted(Hosted::Only(host_world))
+            .with_hosted(Hosted::only(host_world))
             .with_runtime(runtime.clone()),
     )
     .await?;

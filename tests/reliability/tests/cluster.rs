@@ -47,7 +47,7 @@ impl Replica {
                 let host = Host::start(
                     HostConfig::new(Arc::new(broker))
                         .expect("config")
-                        .with_hosted(Hosted::Only(World::Wasmcloud)),
+                        .with_hosted(Hosted::only(World::Wasmcloud)),
                 )
                 .await
                 .expect("starts");

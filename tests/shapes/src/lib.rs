@@ -1,9 +1,11 @@
-//! Components that look like messaging guests but are not ones msgbridge bridges.
+//! Components that look like messaging guests but are not ones msgbridge bridges, and
+//! minimal guests of the async worlds.
 //!
 //! Each is made from a WIT text in `wit/` with wit-component's dummy core module, so the
-//! refusal tests of the composer and the CLI run against real component binaries of the
-//! older `wasi:messaging` drafts, Omnia's async variant and other versions, without a
-//! toolchain for each.
+//! refusal and recognition tests of the composer and the CLI run against real component
+//! binaries of the older `wasi:messaging` drafts, the async worlds (Omnia's variant,
+//! wasmCloud v2.8's `wasmcloud:messaging@0.3.0`) and other versions, without a toolchain
+//! for each.
 
 use wit_component::{dummy_module, embed_component_metadata, ComponentEncoder, StringEncoding};
 use wit_parser::{LiftLowerAbi, ManglingAndAbi, Resolve};
@@ -30,13 +32,17 @@ macro_rules! shape {
 pub const FEBRUARY_2024: Shape = shape!("february-2024");
 /// wasi:messaging as of October 2024.
 pub const OCTOBER_2024: Shape = shape!("october-2024");
-/// Omnia's async variant.
+/// Omnia's async variant (a `wasi-async` guest: imports `producer`, exports
+/// `incoming-handler`).
 pub const OMNIA_ASYNC: Shape = shape!("omnia-async");
+/// Omnia's async `producer` beside the synchronous draft's `request-reply`.
+pub const MIXED_WASI_ASYNC: Shape = shape!("mixed-wasi-async");
 /// wasmcloud:messaging@0.3.0 (wasmCloud v1's experimental interfaces).
 pub const WASMCLOUD_0_3_0: Shape = shape!("wasmcloud-0.3.0");
 /// wasmcloud:messaging@0.2.1: a semver-compatible patch release of the bridged 0.2.0.
 pub const WASMCLOUD_0_2_1: Shape = shape!("wasmcloud-0.2.1");
-/// The async wasmcloud:messaging@0.3.0 of wasmCloud's main branch.
+/// wasmCloud v2.8's async wasmcloud:messaging@0.3.0 (a `wasmcloud-async` guest: imports
+/// `consumer`, exports `handler`).
 pub const WASMCLOUD_0_3_0_ASYNC: Shape = shape!("wasmcloud-0.3.0-async");
 /// The bridged names with another type (`producer.send` returns `u32`).
 pub const TYPE_MISMATCH: Shape = shape!("type-mismatch");
@@ -55,7 +61,7 @@ impl Shape {
         let world = resolve
             .select_world(&[package], Some("guest"))
             .unwrap_or_else(|e| panic!("{}: {e:#}", self.name));
-        let abi = if self.name.ends_with("async") {
+        let abi = if self.name.contains("async") {
             LiftLowerAbi::AsyncCallback
         } else {
             LiftLowerAbi::Sync

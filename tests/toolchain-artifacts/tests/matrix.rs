@@ -131,7 +131,7 @@ async fn host_with(
     let host = Host::start(
         HostConfig::new(broker.clone())
             .expect("host config")
-            .with_hosted(Hosted::Only(world)),
+            .with_hosted(Hosted::only(world)),
     )
     .await
     .expect("host starts");
