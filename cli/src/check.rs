@@ -65,12 +65,14 @@ impl CheckArgs {
 }
 
 /// The built-in profile of the host a messaging world's components run on, if there is
-/// one (none of an async world's host yet).
+/// one (none of Omnia's yet: its package has the synchronous draft's name, which the
+/// built-in profiles' one WIT resolve already holds).
 pub fn builtin_for(world: World) -> Option<HostKind> {
     match world {
         World::Wasmcloud => Some(HostKind::WasmcloudV2),
+        World::WasmcloudAsync => Some(HostKind::WasmcloudV28),
         World::Wasi => Some(HostKind::Wasi),
-        World::WasiAsync | World::WasmcloudAsync => None,
+        World::WasiAsync => None,
     }
 }
 

@@ -88,6 +88,26 @@ fn msgbridge(args: &[&str], stdin: Option<&[u8]>) -> Output {
 }
 
 #[test]
+fn the_async_wasmcloud_probe_passes_on_wasmcloud_v2_8_and_says_why_not_elsewhere() {
+    let bytes = artifacts::WASMCLOUD_ASYNC_PROBE;
+    let name = "wasmcloud-async-probe";
+    let report = check_bytes(bytes, name, &profile(HostKind::WasmcloudV28)).expect("checks");
+    assert!(report.passes, "{}", report.text());
+    assert_eq!(report.guest_world, Some(World::WasmcloudAsync.to_string()));
+    assert!(report.composed.is_none(), "{}", report.text());
+    // wasmCloud v2.7 serves only @0.2.0, and no adapter to it is built yet.
+    let report = check_bytes(bytes, name, &profile(HostKind::WasmcloudV2)).expect("checks");
+    assert!(!report.passes, "{}", report.text());
+    let reason = report.not_adaptable.clone().unwrap_or_default();
+    assert!(reason.contains("is not built yet"), "{}", report.text());
+    // `--host wasmcloud-v2.8` names the same profile.
+    assert_eq!(
+        "wasmcloud-v2.8".parse::<HostKind>(),
+        Ok(HostKind::WasmcloudV28)
+    );
+}
+
+#[test]
 fn both_probes_pass_on_every_builtin_host_composed_where_needed() {
     for (name, bytes, world) in [
         ("wasi-probe", artifacts::WASI_PROBE, World::Wasi),
@@ -103,7 +123,7 @@ fn both_probes_pass_on_every_builtin_host_composed_where_needed() {
             assert!(report.passes, "{name} on {host}:\n{}", report.text());
             assert_eq!(report.guest_world, Some(world.to_string()));
             let expect_composed = match host {
-                HostKind::WasmcloudV2 => world == World::Wasi,
+                HostKind::WasmcloudV2 | HostKind::WasmcloudV28 => world == World::Wasi,
                 HostKind::Wasi => world == World::Wasmcloud,
                 HostKind::Reference => false,
             };

@@ -510,6 +510,78 @@ fn request_and_publish_reach_a_running_host_through_its_control_socket() {
     );
 }
 
+#[test]
+fn the_async_worlds_are_served_and_what_cannot_run_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("control.sock");
+    let socket = socket.to_str().unwrap();
+    // What wasmCloud v2.8 serves: both wasmcloud revisions, here with the async probe.
+    let host = Running::start(
+        dir.path(),
+        &[
+            "run",
+            artifacts::WASMCLOUD_ASYNC_PROBE_PATH,
+            "--worlds",
+            "wasmcloud,wasmcloud-async",
+            "-s",
+            "probe.>",
+            "--control",
+            socket,
+        ],
+    );
+    assert!(
+        host.ready.contains("wasmcloud:messaging@0.3.0"),
+        "{}",
+        host.ready
+    );
+    let reply = msgbridge(
+        dir.path(),
+        &["request", "probe.echo", "echo\nhello", "--control", socket],
+    );
+    assert!(reply.status.success(), "{}", text(&reply.stderr));
+    assert_eq!(text(&reply.stdout), "hello\n");
+    drop(host);
+
+    // A synchronous wasi guest on Omnia's async world: no adapter yet, and it says so.
+    let out = msgbridge(
+        dir.path(),
+        &[
+            "run",
+            artifacts::WASI_PROBE_PATH,
+            "--worlds",
+            "wasi-async",
+            "--adapt",
+            "--no-control",
+        ],
+    );
+    assert!(!out.status.success());
+    let message = text(&out.stderr);
+    assert!(
+        message.contains(
+            "which this host does not serve (serving: wasi:messaging@0.2.0-draft (async, \
+             Omnia)): adapting between wasi"
+        ) && message.contains("is not built yet"),
+        "{message}"
+    );
+    // The two wasi worlds share their names: one host cannot serve both.
+    let out = msgbridge(
+        dir.path(),
+        &[
+            "run",
+            artifacts::WASI_ASYNC_PROBE_PATH,
+            "--worlds",
+            "wasi,wasi-async",
+            "--no-control",
+        ],
+    );
+    assert!(!out.status.success());
+    let message = text(&out.stderr);
+    assert!(
+        message.contains("a host cannot serve both wasi and wasi-async"),
+        "{message}"
+    );
+}
+
 /// Runs the wasmcloud probe with `flags`, sends it a delivery that spins, then SIGTERMs
 /// the host: its exit status, its log, and how long the stop took.
 fn spin_then_terminate(

@@ -20,6 +20,9 @@ pub enum HostKind {
     /// `wasi:keyvalue`, `wasi:blobstore`, `wasi:logging` and `wasmcloud:messaging@0.2.0`;
     /// calls `wasi:http/incoming-handler` and `wasmcloud:messaging/handler`.
     WasmcloudV2,
+    /// wasmCloud v2.8's `wash-runtime`: v2.7's profile, serving wasmCloud's async
+    /// `wasmcloud:messaging@0.3.0` beside `@0.2.0` and calling either revision's handler.
+    WasmcloudV28,
     /// A host serving `wasi:messaging@0.2.0-draft` with WASI 0.2, `wasi:http`,
     /// `wasi:config`, `wasi:logging` and `wasi:keyvalue`; calls `wasi:http/incoming-handler`
     /// and `wasi:messaging/incoming-handler`.
@@ -32,13 +35,20 @@ pub enum HostKind {
 
 impl HostKind {
     /// Every built-in profile.
-    pub const ALL: [HostKind; 3] = [HostKind::WasmcloudV2, HostKind::Wasi, HostKind::Reference];
+    pub const ALL: [HostKind; 4] = [
+        HostKind::WasmcloudV2,
+        HostKind::WasmcloudV28,
+        HostKind::Wasi,
+        HostKind::Reference,
+    ];
 
-    /// The name used with `--host` and in reports: `wasmcloud-v2`, `wasi` or `reference`
-    /// (also the world's name in `msgbridge:profiles`).
+    /// The name used with `--host` and in reports: `wasmcloud-v2`, `wasmcloud-v2-8`, `wasi`
+    /// or `reference` (also the world's name in `msgbridge:profiles`; `--host` also takes
+    /// `wasmcloud-v2.8`).
     pub const fn name(self) -> &'static str {
         match self {
             HostKind::WasmcloudV2 => "wasmcloud-v2",
+            HostKind::WasmcloudV28 => "wasmcloud-v2-8",
             HostKind::Wasi => "wasi",
             HostKind::Reference => "reference",
         }
@@ -50,6 +60,11 @@ impl HostKind {
             HostKind::WasmcloudV2 => format!(
                 "wasmCloud v2 (wash-runtime 2.7), serving {}",
                 World::Wasmcloud.package()
+            ),
+            HostKind::WasmcloudV28 => format!(
+                "wasmCloud v2.8 (wash-runtime 2.8), serving {} and {}",
+                World::Wasmcloud.package(),
+                World::WasmcloudAsync.package()
             ),
             HostKind::Wasi => format!("a host serving {}", World::Wasi.package()),
             HostKind::Reference => {
@@ -68,8 +83,8 @@ impl fmt::Display for HostKind {
 /// A string that names no built-in profile.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown host profile `{0}`: use `wasmcloud-v2`, `wasi`, `reference`, or the path of a WIT \
-     file or directory describing your host's world"
+    "unknown host profile `{0}`: use `wasmcloud-v2`, `wasmcloud-v2-8`, `wasi`, `reference`, or \
+     the path of a WIT file or directory describing your host's world"
 )]
 pub struct UnknownHost(pub String);
 
@@ -77,9 +92,11 @@ impl FromStr for HostKind {
     type Err = UnknownHost;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // `wasmcloud-v2.8` is how people write the version; WIT names take no dots.
+        let name = s.trim().replace('.', "-");
         HostKind::ALL
             .into_iter()
-            .find(|h| h.name().eq_ignore_ascii_case(s.trim()))
+            .find(|h| h.name().eq_ignore_ascii_case(&name))
             .ok_or_else(|| UnknownHost(s.to_string()))
     }
 }

@@ -28,6 +28,7 @@ pub(crate) const DEPS: &[(&str, &str)] = &[
     dep!("wasi-config-0.2.0-rc.1"),
     dep!("wasi-messaging-0.2.0-draft"),
     dep!("wasmcloud-messaging-0.2.0"),
+    dep!("wasmcloud-messaging-0.3.0"),
     dep!("wasi-blobstore-0.2.0-draft"),
     dep!("wasi-logging-0.1.0-draft"),
 ];
@@ -103,6 +104,9 @@ mod tests {
             .keys()
             .map(String::as_str)
             .collect();
-        assert_eq!(names, ["wasmcloud-v2", "wasi", "reference"]);
+        assert_eq!(
+            names,
+            ["wasmcloud-v2", "wasmcloud-v2-8", "wasi", "reference"]
+        );
     }
 }

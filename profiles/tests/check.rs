@@ -220,18 +220,19 @@ fn a_keyvalue_component_passes_wasmcloud_v2() {
 }
 
 #[test]
-fn a_blobstore_component_passes_wasmcloud_v2_only() {
+fn a_blobstore_component_passes_wasmclouds_profiles_only() {
     let bytes = component_with_vendored(&["package test:blob;
 world guest {
   import wasi:blobstore/blobstore@0.2.0-draft;
 }"]);
     assert_passes("blobstore guest", &check_on(&bytes, HostKind::WasmcloudV2));
+    assert_passes("blobstore guest", &check_on(&bytes, HostKind::WasmcloudV28));
     let report = check_on(&bytes, HostKind::Reference);
     assert_fails_with(
         "blobstore guest on reference",
         &report,
         "reference does not serve wasi:blobstore@0.2.0-draft; built-in profiles serving it: \
-         wasmcloud-v2 (check with `--host wasmcloud-v2`)",
+         wasmcloud-v2, wasmcloud-v2-8 (check with `--host wasmcloud-v2`)",
     );
 }
 
@@ -448,8 +449,8 @@ fn a_user_world_file_is_a_profile() {
     assert_fails_with(
         "leet-worker on edge",
         &leet,
-        "does not serve wasi:config@0.2.0-rc.1; built-in profiles serving it: wasmcloud-v2, wasi, \
-         reference",
+        "does not serve wasi:config@0.2.0-rc.1; built-in profiles serving it: wasmcloud-v2, \
+         wasmcloud-v2-8, wasi, reference",
     );
 
     // The same through the command-line form.
@@ -577,7 +578,7 @@ fn host_arguments() {
     assert!(matches!(err, ProfileError::UnknownHost(_)));
     assert!(
         err.to_string()
-            .contains("`wasmcloud-v2`, `wasi`, `reference`"),
+            .contains("`wasmcloud-v2`, `wasmcloud-v2-8`, `wasi`, `reference`"),
         "{err}"
     );
     let err = Profile::from_arg("wasi", Some("other")).expect_err("world on a built-in");

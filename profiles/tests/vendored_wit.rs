@@ -10,6 +10,7 @@
 //! - `wasi:keyvalue@0.2.0-draft`: `wasmtime-wasi-keyvalue` (`wit/deps/keyvalue/`);
 //! - `wasi:config@0.2.0-rc.1`: `wasmtime-wasi-config` (`wit/deps/config/`);
 //! - `wasi:messaging@0.2.0-draft`, `wasmcloud:messaging@0.2.0`: msgbridge's `wit/deps/`;
+//!   `wasmcloud:messaging@0.3.0`: msgbridge's `wit/async/`;
 //! - `wasi:blobstore@0.2.0-draft`, `wasi:logging@0.1.0-draft`: no crate on this machine
 //!   carries them; the vendored files are their own source (written from the upstream
 //!   definitions, see the crate docs) and are only re-printed.
@@ -88,6 +89,10 @@ const SOURCES: &[(&str, From)] = &[
     (
         "wasmcloud-messaging-0.2.0",
         From::Workspace("wit/deps/wasmcloud-messaging-0.2.0"),
+    ),
+    (
+        "wasmcloud-messaging-0.3.0",
+        From::Workspace("wit/async/wasmcloud-messaging-0.3.0"),
     ),
     ("wasi-blobstore-0.2.0-draft", From::Vendored),
     ("wasi-logging-0.1.0-draft", From::Vendored),

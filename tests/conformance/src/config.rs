@@ -652,7 +652,16 @@ mod tests {
             "py-portable-wasi PyWasi Portable - - py-native-wasi",
             "py-portable-wasmcloud PyWasmcloud Portable - - py-native-wasmcloud",
         ];
-        let all: Vec<&str> = expected.iter().chain(&toolchains).copied().collect();
+        let asynchronous = [
+            "native-wasi-async RustWasiAsync Native - - native-wasi",
+            "native-wasmcloud-async RustWasmcloudAsync Native - - -",
+        ];
+        let all: Vec<&str> = expected
+            .iter()
+            .chain(&toolchains)
+            .chain(&asynchronous)
+            .copied()
+            .collect();
         assert_eq!(rows(configurations()), all);
     }
 }
