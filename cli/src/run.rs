@@ -2,7 +2,8 @@
 //! until Ctrl-C or SIGTERM, then drains the deliveries in flight.
 //!
 //! Components come from a wash project's `.wash/config.yaml` (read as `wash dev` reads it,
-//! without building; found in the current directory when nothing else is given), from a
+//! its `build.command` run first with `--build`; found in the current directory when
+//! nothing else is given), from a
 //! TOML manifest (`--manifest`, format `msgbridge_host::Manifest`), from the command line
 //! (`msgbridge run COMPONENT.wasm --subscribe 'a.*'`), or several of these. Without `--nats`
 //! (or `nats` in the manifest) messages stay in process; `msgbridge request` and
@@ -40,6 +41,11 @@ pub struct RunArgs {
     /// the current directory, when no component or manifest is given).
     #[arg(long, value_name = "FILE")]
     pub wash_config: Option<PathBuf>,
+
+    /// Run the wash project's `build.command` first, as `wash dev` does (`sh -c` in the
+    /// project's directory, with `WASH_COMPONENT_PATH` set), and load what it built.
+    #[arg(long)]
+    pub build: bool,
 
     /// Adapt, on load, every component that speaks a messaging world this host does not
     /// serve (`msgbridge compose`'s default form).
@@ -354,6 +360,15 @@ async fn start_announcing(args: &RunArgs, announce: bool) -> Result<Started> {
         (args.component.is_none() && args.manifest.is_none() && default.is_file())
             .then_some(default)
     });
+    if args.build {
+        let Some(path) = &wash_config else {
+            bail!(
+                "--build runs a wash project's build.command, and there is none here: give \
+                 --wash-config FILE, or run in the directory holding .wash/config.yaml"
+            );
+        };
+        crate::wash::build(path)?;
+    }
     let wash = match &wash_config {
         Some(path) => Some(crate::wash::load(path)?),
         None => None,

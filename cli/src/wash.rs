@@ -1,8 +1,10 @@
 //! Reading a wash project's `.wash/config.yaml` (wash 2.7, `crates/wash/src/config.rs` of
-//! github.com/wasmCloud/wasmCloud) as `wash dev` does, without building: the project's own
-//! component (`build.component_path`), the `dev.components` beside it with their config
-//! (`subscriptions` included) and pooling keys, and the HTTP address (`dev.address`).
-//! Paths are relative to the project's directory (the one holding `.wash/`).
+//! github.com/wasmCloud/wasmCloud) as `wash dev` does: the project's own component
+//! (`build.component_path`), the `dev.components` beside it with their config
+//! (`subscriptions` included) and pooling keys, and the HTTP address (`dev.address`); and,
+//! with `--build`, running `build.command` first as wash does (`sh -c` in the project's
+//! directory, `WASH_COMPONENT_PATH` set). Paths are relative to the project's directory
+//! (the one holding `.wash/`).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -24,6 +26,7 @@ struct WashConfig {
 
 #[derive(Debug, Default, Deserialize)]
 struct Build {
+    command: Option<String>,
     component_path: Option<PathBuf>,
 }
 
@@ -73,16 +76,16 @@ fn config_value(key: &str, value: &serde_yaml_ng::Value) -> Result<String> {
 fn read_component(path: &Path, name: Option<String>, from: &str) -> Result<ComponentSpec> {
     if !path.exists() {
         bail!(
-            "{} (from {from}) does not exist: msgbridge runs a wash project without building \
-             it, so build it first (`wash build`)",
+            "{} (from {from}) does not exist: build the project first (`wash build`), or \
+             run with --build to run its build.command",
             path.display()
         );
     }
     Ok(msgbridge_host::read_spec(path, name)?)
 }
 
-/// Loads the project whose wash config is at `path`.
-pub fn load(path: &Path) -> Result<WashProject> {
+/// The wash config at `path`, and the project's directory.
+fn read_config(path: &Path) -> Result<(WashConfig, &Path)> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read wash config {}", path.display()))?;
     let config: WashConfig = serde_yaml_ng::from_str(&text)
@@ -93,6 +96,58 @@ pub fn load(path: &Path) -> Result<WashProject> {
         .and_then(|wash| (wash.file_name() == Some(".wash".as_ref())).then(|| wash.parent())?)
         .or_else(|| path.parent())
         .unwrap_or(Path::new("."));
+    Ok((config, project))
+}
+
+/// Runs the `build.command` of the project whose wash config is at `path`, as `wash dev`
+/// does before it loads the project: `sh -c COMMAND` in the project's directory, with
+/// `WASH_COMPONENT_PATH` set to `build.component_path` (absolute) when there is one. Its
+/// output goes to stderr. Fails naming the command when it fails or there is none.
+pub fn build(path: &Path) -> Result<()> {
+    let (config, project) = read_config(path)?;
+    let Some(command) = &config.build.command else {
+        bail!(
+            "{} has no build.command to run: drop --build, or add the command that builds \
+             the project",
+            path.display()
+        );
+    };
+    eprintln!("msgbridge: building: {command}");
+    // `.wash/config.yaml` given relatively: the project is the current directory.
+    let dir = if project.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        project
+    };
+    let mut sh = std::process::Command::new("sh");
+    sh.arg("-c").arg(command).current_dir(dir);
+    if let Some(component) = &config.build.component_path {
+        let component = if component.is_absolute() {
+            component.clone()
+        } else {
+            project.join(component)
+        };
+        let component = std::path::absolute(&component).unwrap_or(component);
+        sh.env("WASH_COMPONENT_PATH", component);
+    }
+    // The command's stdout would mix with the host's: send both to stderr.
+    sh.stdout(std::io::stderr());
+    let status = sh
+        .status()
+        .with_context(|| format!("cannot run build.command `{command}` with sh"))?;
+    if !status.success() {
+        bail!(
+            "build.command `{command}` failed ({status}) in {}: fix the build, or run without \
+             --build to load what was built last",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// Loads the project whose wash config is at `path`.
+pub fn load(path: &Path) -> Result<WashProject> {
+    let (config, project) = read_config(path)?;
     let resolve = |p: &Path| {
         if p.is_absolute() {
             p.to_path_buf()

@@ -413,6 +413,101 @@ fn a_wash_project_of_template_built_js_workers_runs_on_a_wasi_host_with_adapt() 
     assert!(status.success(), "{log}");
 }
 
+/// A wash project whose `build.command` adapts its JavaScript worker (built the template's
+/// way) for a wasi host, as the recipe in docs/cli.md does, and checks the
+/// `WASH_COMPONENT_PATH` wash sets; `fail_build` makes the command fail instead.
+fn adapting_wash_project(fail_build: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for sub in [".wash", "dist", "build"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+    }
+    std::fs::copy(
+        js_artifacts::JS_WASMCLOUD_PROBE_WASI026_PATH,
+        root.join("dist/worker.wasm"),
+    )
+    .unwrap();
+    let command = if fail_build {
+        "echo the bundler failed >&2 && exit 3".to_string()
+    } else {
+        format!(
+            "test \"$WASH_COMPONENT_PATH\" = \"$PWD/build/worker.wasm\" && \
+             '{}' compose dist/worker.wasm --target wasi -o build/worker.wasm",
+            env!("CARGO_BIN_EXE_msgbridge")
+        )
+    };
+    std::fs::write(
+        root.join(".wash/config.yaml"),
+        format!(
+            "build:\n  command: {}\n  component_path: build/worker.wasm\n\
+             dev:\n  address: 127.0.0.1:0\n  components:\n\
+             \x20   - name: js-built\n      file: build/worker.wasm\n      config:\n        subscriptions: jsbuild.worker\n",
+            serde_json::to_string(&command).unwrap()
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn a_wash_project_adapting_in_its_build_command_runs_with_build() {
+    let project = adapting_wash_project(false);
+    let socket = project.path().join("control.sock");
+    let socket = socket.to_str().unwrap();
+    let host = Running::start_within(
+        project.path(),
+        &["dev", "--worlds", "wasi", "--build", "--control", socket],
+        &[],
+        Duration::from_secs(600),
+    );
+    assert!(
+        host.ready.contains("serving wasi:messaging@0.2.0-draft")
+            && host.ready.contains("js-built [jsbuild.worker]"),
+        "{}",
+        host.ready
+    );
+    let reply = msgbridge(
+        project.path(),
+        &[
+            "request",
+            "jsbuild.worker",
+            "echo\nbuilt and adapted",
+            "--control",
+            socket,
+        ],
+    );
+    assert!(reply.status.success(), "{}", text(&reply.stderr));
+    assert_eq!(text(&reply.stdout), "built and adapted\n");
+    // The build ran and composed it: nothing was adapted on load.
+    let log = host.log();
+    assert!(log.contains("msgbridge: building: "), "{log}");
+    assert!(!log.contains("adapted for a wasi host"), "{log}");
+    let (status, log) = host.terminate(Duration::from_secs(20));
+    assert!(status.success(), "{log}");
+
+    // A failing build stops the start, naming the command.
+    let project = adapting_wash_project(true);
+    let out = msgbridge(project.path(), &["dev", "--build", "--no-control"]);
+    assert!(!out.status.success());
+    let message = text(&out.stderr);
+    assert!(message.contains("the bundler failed"), "{message}");
+    assert!(
+        message.contains("build.command `echo the bundler failed >&2 && exit 3` failed"),
+        "{message}"
+    );
+    // --build without a wash project says what it needs.
+    let out = msgbridge(
+        project.path(),
+        &["run", artifacts::WASI_PROBE_PATH, "--build", "--no-control"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--build runs a wash project's build.command"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
 #[test]
 fn without_adapt_a_single_world_host_refuses_with_both_fixes() {
     let project = wash_project();
