@@ -72,13 +72,7 @@ pub struct RequestOptions {
 /// A wasi `error` in words, as msgbridge's adapters word it (`mapping::WasiError`'s text):
 /// what the host logs when a wasi handler fails.
 pub(crate) fn describe_error(error: Error) -> String {
-    let plain = match error {
-        Error::Timeout => msgbridge_mapping::WasiError::Timeout,
-        Error::Connection(s) => msgbridge_mapping::WasiError::Connection(s),
-        Error::PermissionDenied(s) => msgbridge_mapping::WasiError::PermissionDenied(s),
-        Error::Other(s) => msgbridge_mapping::WasiError::Other(s),
-    };
-    plain.to_string()
+    WasiError::from(error).to_string()
 }
 
 /// The error a broker failure is to a wasi guest, as plain Rust (each world's bindings
@@ -96,16 +90,40 @@ pub(crate) fn plain_error(e: BrokerError) -> WasiError {
     }
 }
 
-impl From<WasiError> for Error {
-    fn from(e: WasiError) -> Self {
-        match e {
-            WasiError::Timeout => Error::Timeout,
-            WasiError::Connection(s) => Error::Connection(s),
-            WasiError::PermissionDenied(s) => Error::PermissionDenied(s),
-            WasiError::Other(s) => Error::Other(s),
+/// Both conversions between `$error`, a wasi world's generated `error` variant (the
+/// synchronous world's and the async one's are distinct Rust types of the same shape), and
+/// [`WasiError`].
+macro_rules! wasi_error_conversions {
+    ($error:ty) => {
+        impl From<msgbridge_mapping::WasiError> for $error {
+            fn from(e: msgbridge_mapping::WasiError) -> Self {
+                use msgbridge_mapping::WasiError as W;
+                match e {
+                    W::Timeout => Self::Timeout,
+                    W::Connection(s) => Self::Connection(s),
+                    W::PermissionDenied(s) => Self::PermissionDenied(s),
+                    W::Other(s) => Self::Other(s),
+                }
+            }
         }
-    }
+
+        impl From<$error> for msgbridge_mapping::WasiError {
+            fn from(e: $error) -> Self {
+                type E = $error;
+                match e {
+                    E::Timeout => Self::Timeout,
+                    E::Connection(s) => Self::Connection(s),
+                    E::PermissionDenied(s) => Self::PermissionDenied(s),
+                    E::Other(s) => Self::Other(s),
+                }
+            }
+        }
+    };
 }
+
+pub(crate) use wasi_error_conversions;
+
+wasi_error_conversions!(Error);
 
 /// A request's broker message, timeout and expected reply count, once the host took it
 /// from the guest's resources.

@@ -3,6 +3,8 @@
 //! ([`crate::wasi`]); `connect`, `send`, `request` and `reply` are `async func`s here, so the
 //! guest keeps running while the broker answers.
 
+use std::sync::Arc;
+
 use msgbridge_mapping::WasiError;
 use wasmtime::component::{Accessor, HasSelf, Resource};
 
@@ -10,40 +12,29 @@ use crate::bindings::wasi::wasi::messaging as sync;
 use crate::bindings::wasi_async::wasi::messaging::{producer, request_reply, types};
 use crate::state::HostState;
 use crate::wasi::{plain_error, Client, RequestOptions, WasiMessage};
+use crate::Broker;
 
 use types::{Error, Metadata};
 
-impl From<WasiError> for Error {
-    fn from(e: WasiError) -> Self {
-        match e {
-            WasiError::Timeout => Error::Timeout,
-            WasiError::Connection(s) => Error::Connection(s),
-            WasiError::PermissionDenied(s) => Error::PermissionDenied(s),
-            WasiError::Other(s) => Error::Other(s),
-        }
-    }
-}
+crate::wasi::wasi_error_conversions!(Error);
 
 /// An async wasi `error` in words, as the host logs a failed handler (the synchronous
 /// world's wording).
 pub(crate) fn describe_error(error: Error) -> String {
-    let plain = match error {
-        Error::Timeout => WasiError::Timeout,
-        Error::Connection(s) => WasiError::Connection(s),
-        Error::PermissionDenied(s) => WasiError::PermissionDenied(s),
-        Error::Other(s) => WasiError::Other(s),
-    };
-    plain.to_string()
+    WasiError::from(error).to_string()
 }
 
-/// The synchronous world's `error` as the async world's.
-fn from_sync(error: sync::types::Error) -> Error {
-    match error {
-        sync::types::Error::Timeout => Error::Timeout,
-        sync::types::Error::Connection(s) => Error::Connection(s),
-        sync::types::Error::PermissionDenied(s) => Error::PermissionDenied(s),
-        sync::types::Error::Other(s) => Error::Other(s),
-    }
+/// Runs `take` on the store's state (taking what a call sends out of the guest's
+/// resources) and returns its outcome with the store's broker, which the call then awaits
+/// outside the store.
+fn take<T, R>(
+    accessor: &Accessor<T, HasSelf<HostState>>,
+    take: impl FnOnce(&mut HostState) -> wasmtime::Result<R>,
+) -> wasmtime::Result<(Arc<dyn Broker>, R)> {
+    accessor.with(|mut access| {
+        let state = access.get();
+        Ok((state.broker.clone(), take(state)?))
+    })
 }
 
 impl types::Host for HostState {}
@@ -64,7 +55,7 @@ impl types::HostClient for HostState {
     ) -> wasmtime::Result<Result<(), Error>> {
         Ok(sync::types::HostClient::disconnect(self, client)
             .await?
-            .map_err(from_sync))
+            .map_err(|e| WasiError::from(e).into()))
     }
 
     async fn drop(&mut self, client: Resource<Client>) -> wasmtime::Result<()> {
@@ -154,16 +145,9 @@ impl<T> producer::HostWithStore<T> for HasSelf<HostState> {
         topic: String,
         message: Resource<WasiMessage>,
     ) -> wasmtime::Result<Result<(), Error>> {
-        let taken = accessor.with(|mut access| {
-            let state = access.get();
-            Ok::<_, wasmtime::Error>(
-                state
-                    .take_send(&client, topic, message)?
-                    .map(|outgoing| (state.broker.clone(), outgoing)),
-            )
-        })?;
-        let (broker, outgoing) = match taken {
-            Ok(taken) => taken,
+        let (broker, outgoing) = take(accessor, |s| s.take_send(&client, topic, message))?;
+        let outgoing = match outgoing {
+            Ok(outgoing) => outgoing,
             Err(e) => return Ok(Err(e.into())),
         };
         Ok(broker
@@ -214,16 +198,11 @@ impl<T> request_reply::HostWithStore<T> for HasSelf<HostState> {
         message: Resource<WasiMessage>,
         options: Option<Resource<RequestOptions>>,
     ) -> wasmtime::Result<Result<Vec<Resource<WasiMessage>>, Error>> {
-        let taken = accessor.with(|mut access| {
-            let state = access.get();
-            Ok::<_, wasmtime::Error>(
-                state
-                    .take_request(&client, topic, &message, options)?
-                    .map(|outgoing| (state.broker.clone(), outgoing)),
-            )
+        let (broker, outgoing) = take(accessor, |s| {
+            s.take_request(&client, topic, &message, options)
         })?;
-        let (broker, outgoing) = match taken {
-            Ok(taken) => taken,
+        let outgoing = match outgoing {
+            Ok(outgoing) => outgoing,
             Err(e) => return Ok(Err(e.into())),
         };
         let replies = match broker
@@ -241,15 +220,8 @@ impl<T> request_reply::HostWithStore<T> for HasSelf<HostState> {
         reply_to: Resource<WasiMessage>,
         message: Resource<WasiMessage>,
     ) -> wasmtime::Result<Result<(), Error>> {
-        let taken = accessor.with(|mut access| {
-            let state = access.get();
-            Ok::<_, wasmtime::Error>(
-                state
-                    .take_reply(&reply_to, message)?
-                    .map(|outgoing| (state.broker.clone(), outgoing)),
-            )
-        })?;
-        let Some((broker, outgoing)) = taken else {
+        let (broker, outgoing) = take(accessor, |s| s.take_reply(&reply_to, message))?;
+        let Some(outgoing) = outgoing else {
             return Ok(Ok(()));
         };
         Ok(broker
