@@ -160,8 +160,8 @@ pub struct Adapted {
 /// What `msgbridge compose --target OTHER` would do.
 #[derive(Debug, Clone, Serialize)]
 pub struct OtherHost {
-    /// The other world of the same kind: `wasi` or `wasmcloud` (for an async world, the
-    /// other async one, for which composing is refused as not built yet).
+    /// The other world of the same kind: `wasi` and `wasmcloud`, `wasi-async` and
+    /// `wasmcloud-async` for each other.
     pub world: &'static str,
     /// `spliced` or `portable`; `null` when it would be refused.
     pub form: Option<&'static str>,

@@ -637,7 +637,8 @@ fn the_async_worlds_are_served_and_what_cannot_run_says_why() {
     assert_eq!(text(&reply.stdout), "hello\n");
     drop(host);
 
-    // A synchronous wasi guest on Omnia's async world: no adapter yet, and it says so.
+    // A synchronous wasi guest on Omnia's async world: no adapter across kinds yet, and it
+    // says so.
     let out = msgbridge(
         dir.path(),
         &[
@@ -675,6 +676,67 @@ fn the_async_worlds_are_served_and_what_cannot_run_says_why() {
         message.contains("a host cannot serve both wasi and wasi-async"),
         "{message}"
     );
+}
+
+/// Each async probe, adapted on load (`--adapt`, the portable halves), answers a request on a
+/// host serving only the other async world, and its `request` reaches a subject served on
+/// the same host.
+#[test]
+fn async_guests_are_adapted_on_load_for_a_host_of_the_other_async_world() {
+    for (probe, world, served, package) in [
+        (
+            artifacts::WASI_ASYNC_PROBE_PATH,
+            "wasi-async",
+            "wasmcloud-async",
+            "wasmcloud:messaging@0.3.0",
+        ),
+        (
+            artifacts::WASMCLOUD_ASYNC_PROBE_PATH,
+            "wasmcloud-async",
+            "wasi-async",
+            "wasi:messaging@0.2.0-draft (async, Omnia)",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("control.sock");
+        let socket = socket.to_str().unwrap();
+        let host = Running::start(
+            dir.path(),
+            &[
+                "run",
+                probe,
+                "--worlds",
+                served,
+                "--adapt",
+                "-s",
+                "probe.>",
+                "--control",
+                socket,
+            ],
+        );
+        assert!(host.ready.contains(package), "{world}: {}", host.ready);
+        let reply = msgbridge(
+            dir.path(),
+            &["request", "probe.echo", "echo\nhello", "--control", socket],
+        );
+        assert!(reply.status.success(), "{world}: {}", text(&reply.stderr));
+        assert_eq!(text(&reply.stdout), "hello\n", "{world}");
+        // The probe requests from itself: its request goes out through the host's world and
+        // the answer comes back through its handler.
+        let nested = msgbridge(
+            dir.path(),
+            &[
+                "request",
+                "probe.ask",
+                "request probe.echo 2000 -\necho\nnested",
+                "--control",
+                socket,
+            ],
+        );
+        assert!(nested.status.success(), "{world}: {}", text(&nested.stderr));
+        assert_eq!(text(&nested.stdout), "ok 1\n6\nnested\n", "{world}");
+        drop(host);
+    }
 }
 
 /// Runs the wasmcloud probe with `flags`, sends it a delivery that spins, then SIGTERMs

@@ -259,12 +259,11 @@ fn portable(
 ) -> Result<Vec<u8>, ComposeError> {
     let sender = if plan.sender {
         let half = adapter(plan.direction(), Role::Sender);
-        Some(match plan.direction() {
-            Direction::WasmcloudOnWasi => {
-                client_name::with_client_name(half.bytes, &options.client_name)
-                    .map_err(ComposeError::ClientName)?
-            }
-            Direction::WasiOnWasmcloud => half.bytes.to_vec(),
+        Some(if plan.direction().connects_client() {
+            client_name::with_client_name(half.bytes, &options.client_name)
+                .map_err(ComposeError::ClientName)?
+        } else {
+            half.bytes.to_vec()
         })
     } else {
         None

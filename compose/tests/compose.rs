@@ -299,9 +299,11 @@ fn both_wasmcloud_0_3_0_shapes_are_told_apart() {
 
 /// The two async worlds are recognised, imports and exports alike: wasmCloud v2.8's
 /// `wasmcloud:messaging@0.3.0` by its version, Omnia's `wasi:messaging@0.2.0-draft` by its
-/// `async func`s; composing either is the typed refusal of a pair not built yet.
+/// `async func`s. Each composes for the other async world, in the portable form only (the
+/// default form says why), and composing for a synchronous world is the typed refusal of a
+/// pair not built yet.
 #[test]
-fn async_guests_are_recognised_and_refused_by_compose_as_not_built() {
+fn async_guests_compose_for_the_other_async_world_and_not_across_kinds() {
     use msgbridge_test_shapes as shapes;
     for (shape, world, import, export) in [
         (
@@ -332,7 +334,7 @@ fn async_guests_are_recognised_and_refused_by_compose_as_not_built() {
             .map(|i| i.name.as_str())
             .collect();
         assert_eq!(exports, [export], "{}", shape.name);
-        for target in World::ALL.into_iter().filter(|t| *t != world) {
+        for target in World::SYNC {
             let err = compose(&guest, target).unwrap_err();
             let ComposeError::Plan(PlanError::NotBuilt(not_built)) = &err else {
                 panic!("{} for {target:?}: {err:?}", shape.name);
@@ -340,6 +342,53 @@ fn async_guests_are_recognised_and_refused_by_compose_as_not_built() {
             assert_eq!((not_built.guest, not_built.host), (world, target));
             assert!(err.to_string().contains("is not built yet"), "{err}");
         }
+        let target = world.other();
+        let composed = compose_with(&guest, &ComposeOptions::new(target))
+            .unwrap_or_else(|e| panic!("{} for {target:?}: {e:?}", shape.name));
+        assert_eq!(composed.form, Form::Portable, "{}", shape.name);
+        let reason = composed
+            .portable_because
+            .expect("the default form says why");
+        assert!(
+            reason
+                .to_string()
+                .contains("no spliced bridge is built for"),
+            "{reason}"
+        );
+        let names = top_level_names(&composed.bytes).unwrap();
+        assert!(
+            names.exports.contains(target.handler_interface()),
+            "{}: {:?}",
+            shape.name,
+            names.exports
+        );
+        assert!(
+            names
+                .imports
+                .iter()
+                .all(|i| !world.owns(i) || target.owns(i)),
+            "{}: {:?}",
+            shape.name,
+            names.imports
+        );
+        assert_eq!(inspect(&composed.bytes).unwrap().world, target);
+        let spliced = compose_with(
+            &guest,
+            &ComposeOptions {
+                form: Some(Form::Spliced),
+                ..ComposeOptions::new(target)
+            },
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                &spliced,
+                ComposeError::Splice(SpliceError::NotSpliceable(
+                    msgbridge_compose::NotSpliceable::NoBridge { .. }
+                ))
+            ),
+            "{spliced:?}"
+        );
         assert!(matches!(
             compose(&guest, world).unwrap_err(),
             ComposeError::Plan(PlanError::AlreadyTargets { .. })
@@ -491,7 +540,7 @@ fn msgbridge_output_is_not_adapted_twice() {
 }
 
 #[test]
-fn composing_for_an_async_world_is_a_typed_refusal_naming_both_worlds() {
+fn composing_a_sync_guest_for_an_async_world_is_a_typed_refusal_naming_both_worlds() {
     for (guest, world) in [
         (artifacts::WASI_PROBE, World::Wasi),
         (artifacts::WASMCLOUD_PROBE, World::Wasmcloud),

@@ -40,11 +40,12 @@ impl From<BodyError> for Error {
 
 /// A handler's `handle-message-error` in words, as the host logs it.
 pub(crate) fn describe_handle_error(error: HandleMessageError) -> String {
-    match error {
-        HandleMessageError::Reject => "reject".to_string(),
-        HandleMessageError::Retry => "retry".to_string(),
-        HandleMessageError::Other(text) => text,
-    }
+    let plain = match error {
+        HandleMessageError::Reject => msgbridge_mapping::HandleMessageError::Reject,
+        HandleMessageError::Retry => msgbridge_mapping::HandleMessageError::Retry,
+        HandleMessageError::Other(text) => msgbridge_mapping::HandleMessageError::Other(text),
+    };
+    plain.to_string()
 }
 
 impl<T> consumer::HostWithStore<T> for HasSelf<HostState> {

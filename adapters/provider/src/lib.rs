@@ -1,4 +1,4 @@
-//! msgbridge's adapters, prebuilt: the four portable halves as components and the two
+//! msgbridge's adapters, prebuilt: the eight portable halves as components and the two
 //! spliced bridges as core modules, with the `MANIFEST` of their SHA-256.
 //!
 //! Like wasmtime's `wasi-preview1-component-adapter-provider`, this crate only carries the
@@ -8,7 +8,8 @@
 //!
 //! A direction is named by the guest's world and the host's: `wasi-on-wasmcloud` runs a
 //! `wasi:messaging@0.2.0-draft` guest on a `wasmcloud:messaging@0.2.0` host, and
-//! `wasmcloud-on-wasi` the reverse.
+//! `wasmcloud-on-wasi` the reverse; `wasi-async-on-wasmcloud-async` and
+//! `wasmcloud-async-on-wasi-async` do the same between the two asynchronous worlds.
 //!
 //! - A *half* is a component: the *sender* serves the guest's messaging imports, the
 //!   *receiver* wraps the guest's handler export; they talk through a private interface.
@@ -78,7 +79,8 @@ macro_rules! artefact {
     };
 }
 
-/// Every prebuilt adapter: the four halves, then the two bridges.
+/// Every prebuilt adapter: the synchronous directions' four halves, the two bridges, then
+/// the asynchronous directions' four halves (no bridge: see `Direction::has_bridge`).
 pub const ARTEFACTS: &[Artefact] = &[
     artefact!(
         "wasi-on-wasmcloud-sender",
@@ -122,6 +124,34 @@ pub const ARTEFACTS: &[Artefact] = &[
         None,
         "Spliced into a wasmcloud:messaging@0.2.0 guest: serves its consumer import with wasi:messaging@0.2.0-draft and exports wasi's incoming-handler."
     ),
+    artefact!(
+        "wasi-async-on-wasmcloud-async-sender",
+        Kind::Half,
+        Direction::WasiAsyncOnWasmcloudAsync,
+        Some(Role::Sender),
+        "Serves an async wasi:messaging@0.2.0-draft (Omnia) guest's imports with wasmcloud:messaging@0.3.0's consumer."
+    ),
+    artefact!(
+        "wasi-async-on-wasmcloud-async-receiver",
+        Kind::Half,
+        Direction::WasiAsyncOnWasmcloudAsync,
+        Some(Role::Receiver),
+        "Exports wasmcloud:messaging@0.3.0's handler around an async wasi:messaging@0.2.0-draft (Omnia) guest's incoming-handler."
+    ),
+    artefact!(
+        "wasmcloud-async-on-wasi-async-sender",
+        Kind::Half,
+        Direction::WasmcloudAsyncOnWasiAsync,
+        Some(Role::Sender),
+        "Serves a wasmcloud:messaging@0.3.0 guest's consumer import with the async wasi:messaging@0.2.0-draft (Omnia)."
+    ),
+    artefact!(
+        "wasmcloud-async-on-wasi-async-receiver",
+        Kind::Half,
+        Direction::WasmcloudAsyncOnWasiAsync,
+        Some(Role::Receiver),
+        "Exports the async wasi:messaging@0.2.0-draft (Omnia) incoming-handler around a wasmcloud:messaging@0.3.0 guest's handler."
+    ),
 ];
 
 /// `SHA256  BYTES  FILE` for every artefact, as `msgbridge-adapters-build` wrote it.
@@ -135,13 +165,13 @@ pub fn adapter(direction: Direction, role: Role) -> &'static Artefact {
         .expect("ARTEFACTS lists a half for every direction and role")
 }
 
-/// The bridge (core module) for `direction`.
-pub fn bridge(direction: Direction) -> &'static [u8] {
+/// The bridge (core module) for `direction`, if one is built for it
+/// ([`Direction::has_bridge`]).
+pub fn bridge(direction: Direction) -> Option<&'static [u8]> {
     ARTEFACTS
         .iter()
         .find(|a| a.direction == direction && a.kind == Kind::Bridge)
-        .expect("ARTEFACTS lists a bridge for every direction")
-        .bytes
+        .map(|a| a.bytes)
 }
 
 /// The half that serves a wasi guest's imports on a wasmCloud host.
@@ -162,16 +192,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_direction_has_two_halves_and_a_bridge() {
+    fn every_direction_has_two_halves_and_the_sync_ones_a_bridge() {
         for direction in Direction::ALL {
             for role in [Role::Sender, Role::Receiver] {
                 let half = adapter(direction, role);
                 assert_eq!(half.kind, Kind::Half);
-                assert!(half.name.starts_with(direction.name()));
+                assert_eq!(
+                    half.name,
+                    format!(
+                        "{direction}-{}",
+                        match role {
+                            Role::Sender => "sender",
+                            Role::Receiver => "receiver",
+                        }
+                    )
+                );
+                assert!(!half.bytes.is_empty());
             }
-            assert!(!bridge(direction).is_empty());
+            assert_eq!(
+                bridge(direction).is_some_and(|b| !b.is_empty()),
+                direction.has_bridge()
+            );
         }
-        assert_eq!(ARTEFACTS.len(), 6);
+        assert_eq!(ARTEFACTS.len(), 10);
     }
 
     #[test]

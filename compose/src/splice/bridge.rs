@@ -152,6 +152,12 @@ pub(crate) fn with_client_name(bridge: &[u8], name: &str) -> Result<Vec<u8>, Spl
     Ok(out.finish())
 }
 
+/// The prebuilt bridge for `direction`, or why there is none.
+pub(crate) fn bytes(direction: Direction) -> Result<&'static [u8], SpliceError> {
+    msgbridge_adapters::bridge(direction)
+        .ok_or_else(|| super::NotSpliceable::NoBridge { direction }.into())
+}
+
 /// The bridge for `direction`, with `client_name` (used by the wasmcloud-on-wasi bridge)
 /// and the world that exports the handler only when the guest has one.
 pub(crate) fn prepare(
@@ -159,10 +165,11 @@ pub(crate) fn prepare(
     client_name: &str,
     with_handler: bool,
 ) -> Result<Vec<u8>, SpliceError> {
-    let bytes = msgbridge_adapters::bridge(direction);
-    let mut module = match direction {
-        Direction::WasmcloudOnWasi => with_client_name(bytes, client_name)?,
-        Direction::WasiOnWasmcloud => bytes.to_vec(),
+    let bytes = bytes(direction)?;
+    let mut module = if direction.connects_client() {
+        with_client_name(bytes, client_name)?
+    } else {
+        bytes.to_vec()
     };
     embed_world(&mut module, direction.guest(), with_handler)?;
     Ok(module)

@@ -49,6 +49,12 @@ pub enum NotSpliceable {
         /// How many shared libraries.
         libraries: usize,
     },
+    /// No spliced bridge is built for the pair of worlds (the asynchronous pair's adapters
+    /// are portable halves only).
+    NoBridge {
+        /// The pair.
+        direction: msgbridge_worlds::Direction,
+    },
     /// The component's WIT could not be recovered or re-encoded.
     Wit(String),
     /// wit-component could not re-encode the guest's modules with the bridge (the splice
@@ -95,6 +101,12 @@ impl fmt::Display for NotSpliceable {
                 f,
                 "the component is dynamically linked ({libraries} shared libraries, as \
                  componentize-py makes); splicing would mean linking it again"
+            ),
+            NotSpliceable::NoBridge { direction } => write!(
+                f,
+                "no spliced bridge is built for {direction}: its adapters are the portable \
+                 halves (an asynchronous bridge would have to run the guest's own async \
+                 runtime inside its memory)"
             ),
             NotSpliceable::Wit(detail) => write!(f, "the component's WIT: {detail}"),
             NotSpliceable::Encoding(detail) => write!(

@@ -89,6 +89,12 @@ struct Prepared<'a> {
 impl<'a> Prepared<'a> {
     /// Finds `guest`'s parts and recovers its WIT world, refusing a guest of another shape.
     fn read(guest: &'a [u8], plan: &Plan) -> Result<Self, SpliceError> {
+        if !plan.direction.has_bridge() {
+            return Err(NotSpliceable::NoBridge {
+                direction: plan.direction,
+            }
+            .into());
+        }
         linked::refuse_shared_libraries(guest)?;
         Ok(Prepared {
             layout: layout::find(guest)?,
@@ -106,7 +112,7 @@ impl<'a> Prepared<'a> {
                 }
             }
         }
-        rename::function_exports(msgbridge_adapters::bridge(plan.direction()))
+        rename::function_exports(bridge::bytes(plan.direction())?)
     }
 }
 

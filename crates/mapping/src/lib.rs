@@ -135,6 +135,11 @@ pub const CLASSIFICATION: &[(TextTest, ErrorKind)] = &[
         TextTest::ContainsIgnoringCase("disconnected"),
         ErrorKind::Connection,
     ),
+    // wasmCloud v2.8 words a request nobody serves as `other("no responders: ...")`.
+    (
+        TextTest::ContainsIgnoringCase("no responders"),
+        ErrorKind::Connection,
+    ),
 ];
 
 /// The [`ErrorKind`] of a wasmCloud error string, by [`CLASSIFICATION`].
@@ -211,6 +216,94 @@ pub const REPLY_SUBJECT_EXPIRED: &str =
 
 /// The error for use of a `client` after `disconnect`.
 pub const CLIENT_DISCONNECTED: &str = "client is disconnected";
+
+/// A `wasmcloud:messaging@0.3.0` `types.error` (wasmCloud v2.8's async world), as plain Rust.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WasmcloudAsyncError {
+    /// `error::subject-invalid`.
+    SubjectInvalid,
+    /// `error::access-denied`.
+    AccessDenied,
+    /// `error::timeout`.
+    Timeout,
+    /// `error::broker-unavailable`.
+    BrokerUnavailable,
+    /// `error::message-too-large`.
+    MessageTooLarge,
+    /// `error::quota-exceeded`.
+    QuotaExceeded,
+    /// `error::other(text)`.
+    Other(String),
+}
+
+impl WasmcloudAsyncError {
+    /// The case's name in the WIT (`subject-invalid`, ...), or the text of `other`.
+    pub fn text(&self) -> &str {
+        match self {
+            WasmcloudAsyncError::SubjectInvalid => "subject-invalid",
+            WasmcloudAsyncError::AccessDenied => "access-denied",
+            WasmcloudAsyncError::Timeout => "timeout",
+            WasmcloudAsyncError::BrokerUnavailable => "broker-unavailable",
+            WasmcloudAsyncError::MessageTooLarge => "message-too-large",
+            WasmcloudAsyncError::QuotaExceeded => "quota-exceeded",
+            WasmcloudAsyncError::Other(text) => text,
+        }
+    }
+
+    /// The asynchronous wasi world's `error` for this one, as an async wasi guest on a
+    /// wasmCloud v2.8 host sees it: `timeout` stays `timeout`, `access-denied` becomes
+    /// `permission-denied` and `broker-unavailable` `connection` (each with the case's name as
+    /// text), the other named cases `other` with their name, and `other`'s text is classified
+    /// as [`classify_wasmcloud_error`] classifies `@0.2.0`'s strings.
+    pub fn to_wasi(&self) -> WasiError {
+        match self {
+            WasmcloudAsyncError::Timeout => WasiError::Timeout,
+            WasmcloudAsyncError::AccessDenied => WasiError::PermissionDenied(self.text().into()),
+            WasmcloudAsyncError::BrokerUnavailable => WasiError::Connection(self.text().into()),
+            WasmcloudAsyncError::Other(text) => classify_wasmcloud_error(text),
+            named => WasiError::Other(named.text().into()),
+        }
+    }
+
+    /// The `error` a `wasmcloud:messaging@0.3.0` guest on an asynchronous wasi host sees for
+    /// the host's `error`: `timeout` stays `timeout`, `permission-denied` becomes
+    /// `access-denied` (its text is lost), and `connection` and `other` become `other` with
+    /// their text (wasi cannot tell a broken connection from a subject nobody serves, so
+    /// `broker-unavailable` is never claimed).
+    pub fn from_wasi(error: &WasiError) -> WasmcloudAsyncError {
+        match error {
+            WasiError::Timeout => WasmcloudAsyncError::Timeout,
+            WasiError::PermissionDenied(_) => WasmcloudAsyncError::AccessDenied,
+            WasiError::Connection(text) | WasiError::Other(text) => {
+                WasmcloudAsyncError::Other(text.clone())
+            }
+        }
+    }
+}
+
+/// A `wasmcloud:messaging@0.3.0` `handle-message-error`, as plain Rust: how a handler
+/// disposes of a message it did not handle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HandleMessageError {
+    /// `handle-message-error::reject`.
+    Reject,
+    /// `handle-message-error::retry`.
+    Retry,
+    /// `handle-message-error::other(text)`.
+    Other(String),
+}
+
+impl fmt::Display for HandleMessageError {
+    /// `reject`, `retry`, or `other`'s text: what a host logs, and the text a wasi handler's
+    /// `error::other` carries for it (worlds without a disposition lose it).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HandleMessageError::Reject => f.write_str("reject"),
+            HandleMessageError::Retry => f.write_str("retry"),
+            HandleMessageError::Other(text) => f.write_str(text),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -298,5 +391,41 @@ mod tests {
     fn missing_timeout_means_longest_wait() {
         assert_eq!(wasmcloud_timeout(None), u32::MAX);
         assert_eq!(wasmcloud_timeout(Some(7)), 7);
+    }
+    #[test]
+    fn wasmcloud_async_errors_map_to_wasi_and_back() {
+        use WasmcloudAsyncError as W;
+        assert_eq!(W::Timeout.to_wasi(), WasiError::Timeout);
+        assert_eq!(
+            W::AccessDenied.to_wasi(),
+            WasiError::PermissionDenied("access-denied".into())
+        );
+        assert_eq!(
+            W::BrokerUnavailable.to_wasi(),
+            WasiError::Connection("broker-unavailable".into())
+        );
+        assert_eq!(
+            W::QuotaExceeded.to_wasi(),
+            WasiError::Other("quota-exceeded".into())
+        );
+        // wasmCloud v2.8's "no responders" is a send failure, as `@0.2.0`'s wording is.
+        let none = "no responders: no responders";
+        assert_eq!(
+            W::Other(none.into()).to_wasi(),
+            WasiError::Connection(none.into())
+        );
+        assert_eq!(W::Other("x".into()).to_wasi(), WasiError::Other("x".into()));
+        assert_eq!(W::from_wasi(&WasiError::Timeout), W::Timeout);
+        assert_eq!(
+            W::from_wasi(&WasiError::PermissionDenied("no".into())),
+            W::AccessDenied
+        );
+        assert_eq!(
+            W::from_wasi(&WasiError::Connection(none.into())),
+            W::Other(none.into())
+        );
+        assert_eq!(W::MessageTooLarge.text(), "message-too-large");
+        assert_eq!(HandleMessageError::Retry.to_string(), "retry");
+        assert_eq!(HandleMessageError::Other("t".into()).to_string(), "t");
     }
 }

@@ -32,9 +32,10 @@ use core::str::FromStr;
 
 /// A messaging world a component speaks, or a host serves.
 ///
-/// Two synchronous worlds, which msgbridge adapts into each other ([`World::SYNC`]), and
-/// their asynchronous successors ([`World::ASYNC`]), which it recognises and names but
-/// does not adapt yet ([`Direction::between`] refuses them with [`NotBuilt`]).
+/// Two synchronous worlds ([`World::SYNC`]) and their asynchronous successors
+/// ([`World::ASYNC`]); msgbridge adapts each world into the other of its kind
+/// ([`Direction`]), and not yet across kinds ([`Direction::between`] refuses those pairs
+/// with [`NotBuilt`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum World {
     /// `wasi:messaging@0.2.0-draft` (WebAssembly/wasi-messaging 4ee59bb, Dec 2024).
@@ -118,8 +119,7 @@ impl World {
     }
 
     /// The other world of the same kind: `wasi` and `wasmcloud` for each other, and
-    /// `wasi-async` and `wasmcloud-async` for each other. Adapting is built only between
-    /// the synchronous pair ([`Direction::between`]).
+    /// `wasi-async` and `wasmcloud-async` for each other ([`Direction::from_guest`]).
     pub const fn other(self) -> World {
         match self {
             World::Wasi => World::Wasmcloud,
@@ -315,18 +315,22 @@ impl FromStr for World {
     }
 }
 
-/// Which way an adapter translates: a guest of one synchronous world on a host of the
-/// other. Adapters to and from the asynchronous worlds are not built yet:
-/// [`Direction::between`] refuses those pairs with [`NotBuilt`].
+/// Which way an adapter translates: a guest of one world on a host of another of the same
+/// kind (synchronous or asynchronous). Adapters between a synchronous and an asynchronous
+/// world are not built yet: [`Direction::between`] refuses those pairs with [`NotBuilt`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Direction {
-    /// A `wasi:messaging` guest on a `wasmcloud:messaging` host.
+    /// A `wasi:messaging` guest on a `wasmcloud:messaging@0.2.0` host.
     WasiOnWasmcloud,
-    /// A `wasmcloud:messaging` guest on a `wasi:messaging` host.
+    /// A `wasmcloud:messaging@0.2.0` guest on a `wasi:messaging` host.
     WasmcloudOnWasi,
+    /// An asynchronous `wasi:messaging` (Omnia's) guest on a `wasmcloud:messaging@0.3.0` host.
+    WasiAsyncOnWasmcloudAsync,
+    /// A `wasmcloud:messaging@0.3.0` guest on an asynchronous `wasi:messaging` host.
+    WasmcloudAsyncOnWasiAsync,
 }
 
-/// A pair of worlds msgbridge cannot adapt between yet (one of them is asynchronous, or
+/// A pair of worlds msgbridge cannot adapt between yet (one synchronous and one asynchronous, or
 /// both are the same world).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotBuilt {
@@ -349,7 +353,7 @@ impl fmt::Display for NotBuilt {
             write!(
                 f,
                 "adapting between {} ({}) and {} ({}) is not built yet: msgbridge adapts \
-                 only between wasi and wasmcloud",
+                 between wasi and wasmcloud, and between wasi-async and wasmcloud-async",
                 self.guest.name(),
                 self.guest,
                 self.host.name(),
@@ -362,8 +366,13 @@ impl fmt::Display for NotBuilt {
 impl core::error::Error for NotBuilt {}
 
 impl Direction {
-    /// Both directions.
-    pub const ALL: [Direction; 2] = [Direction::WasiOnWasmcloud, Direction::WasmcloudOnWasi];
+    /// Every direction: the synchronous pair's, then the asynchronous pair's.
+    pub const ALL: [Direction; 4] = [
+        Direction::WasiOnWasmcloud,
+        Direction::WasmcloudOnWasi,
+        Direction::WasiAsyncOnWasmcloudAsync,
+        Direction::WasmcloudAsyncOnWasiAsync,
+    ];
 
     /// The direction that runs a guest of `guest` on a host of `host`, if an adapter for
     /// that pair is built.
@@ -371,12 +380,13 @@ impl Direction {
         match (guest, host) {
             (World::Wasi, World::Wasmcloud) => Ok(Direction::WasiOnWasmcloud),
             (World::Wasmcloud, World::Wasi) => Ok(Direction::WasmcloudOnWasi),
+            (World::WasiAsync, World::WasmcloudAsync) => Ok(Direction::WasiAsyncOnWasmcloudAsync),
+            (World::WasmcloudAsync, World::WasiAsync) => Ok(Direction::WasmcloudAsyncOnWasiAsync),
             _ => Err(NotBuilt { guest, host }),
         }
     }
 
-    /// The direction that runs a guest of `guest` on a host of [`World::other`], if an
-    /// adapter for that pair is built (only for the synchronous worlds).
+    /// The direction that runs a guest of `guest` on a host of [`World::other`].
     pub const fn from_guest(guest: World) -> Result<Direction, NotBuilt> {
         Direction::between(guest, guest.other())
     }
@@ -386,6 +396,8 @@ impl Direction {
         match self {
             Direction::WasiOnWasmcloud => World::Wasi,
             Direction::WasmcloudOnWasi => World::Wasmcloud,
+            Direction::WasiAsyncOnWasmcloudAsync => World::WasiAsync,
+            Direction::WasmcloudAsyncOnWasiAsync => World::WasmcloudAsync,
         }
     }
 
@@ -394,12 +406,27 @@ impl Direction {
         self.guest().other()
     }
 
-    /// `wasi-on-wasmcloud` or `wasmcloud-on-wasi`, the prefix of the adapters' file names.
+    /// `GUEST-on-HOST` with the worlds' short names (`wasi-on-wasmcloud`, ...), the prefix
+    /// of the adapters' file names.
     pub const fn name(self) -> &'static str {
         match self {
             Direction::WasiOnWasmcloud => "wasi-on-wasmcloud",
             Direction::WasmcloudOnWasi => "wasmcloud-on-wasi",
+            Direction::WasiAsyncOnWasmcloudAsync => "wasi-async-on-wasmcloud-async",
+            Direction::WasmcloudAsyncOnWasiAsync => "wasmcloud-async-on-wasi-async",
         }
+    }
+
+    /// Whether a spliced bridge is built for this direction (the synchronous pair's); the
+    /// asynchronous pair's adapters are portable halves only.
+    pub const fn has_bridge(self) -> bool {
+        !self.guest().is_async()
+    }
+
+    /// Whether the sender half connects a wasi `client` (the host is of the wasi family), so
+    /// that its client name is set at compose time.
+    pub const fn connects_client(self) -> bool {
+        matches!(self.host(), World::Wasi | World::WasiAsync)
     }
 }
 
@@ -418,7 +445,8 @@ impl FromStr for Direction {
             .find(|d| d.name() == s.trim())
             .ok_or(ParseError {
                 what: "direction",
-                expected: "`wasi-on-wasmcloud` or `wasmcloud-on-wasi`",
+                expected: "`wasi-on-wasmcloud`, `wasmcloud-on-wasi`, \
+                           `wasi-async-on-wasmcloud-async` or `wasmcloud-async-on-wasi-async`",
             })
     }
 }
@@ -579,11 +607,6 @@ mod tests {
             assert_eq!(world.other().other(), world);
             assert_eq!(world.other().is_async(), world.is_async());
         }
-        for world in World::SYNC {
-            let direction = Direction::from_guest(world).expect("sync pairs are built");
-            assert_eq!(direction.guest(), world);
-            assert_eq!(direction.host(), world.other());
-        }
         for direction in Direction::ALL {
             assert_eq!(direction.name().parse::<Direction>(), Ok(direction));
         }
@@ -608,17 +631,24 @@ mod tests {
     }
 
     #[test]
-    fn the_async_worlds_are_named_but_not_adapted() {
+    fn worlds_of_one_kind_are_adapted_into_each_other_and_across_kinds_not_yet() {
         extern crate std;
         use std::string::ToString;
-        for world in World::ASYNC {
-            assert!(world.is_async());
-            assert!(!world.sync_counterpart().is_async());
+        for world in World::ALL {
+            let direction = Direction::from_guest(world).expect("same-kind pairs are built");
             assert_eq!(
-                world.sync_counterpart().package_name(),
-                world.package_name()
+                (direction.guest(), direction.host()),
+                (world, world.other())
+            );
+            assert_eq!(direction.has_bridge(), !world.is_async());
+            assert_eq!(
+                direction.connects_client(),
+                world.other().sync_counterpart() == World::Wasi
             );
             for other in World::ALL {
+                if other.is_async() == world.is_async() {
+                    continue;
+                }
                 let refused = Direction::between(world, other).unwrap_err();
                 assert_eq!(
                     refused,
@@ -627,19 +657,25 @@ mod tests {
                         host: other
                     }
                 );
-                assert!(Direction::between(other, world).is_err());
                 let text = refused.to_string();
                 assert!(text.contains(world.name()), "{text}");
                 assert!(text.contains(other.name()), "{text}");
             }
         }
+        for world in World::ASYNC {
+            assert!(!world.sync_counterpart().is_async());
+            assert_eq!(
+                world.sync_counterpart().package_name(),
+                world.package_name()
+            );
+        }
         assert_eq!(
-            Direction::from_guest(World::WasiAsync)
+            Direction::between(World::WasiAsync, World::Wasmcloud)
                 .unwrap_err()
                 .to_string(),
             "adapting between wasi-async (wasi:messaging@0.2.0-draft (async, Omnia)) and \
-             wasmcloud-async (wasmcloud:messaging@0.3.0) is not built yet: msgbridge adapts \
-             only between wasi and wasmcloud"
+             wasmcloud (wasmcloud:messaging@0.2.0) is not built yet: msgbridge adapts \
+             between wasi and wasmcloud, and between wasi-async and wasmcloud-async"
         );
         assert!(Direction::between(World::Wasi, World::Wasi).is_err());
         assert_eq!(World::Wasi.to_string(), "wasi:messaging@0.2.0-draft");

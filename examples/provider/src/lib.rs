@@ -1,7 +1,7 @@
 //! msgbridge's example components, built from source in `examples/` for `wasm32-wasip2` by
 //! this crate's build script: the wasmCloud docs' task-workers scenario (which the demo,
-//! the benchmark and the scenario runner run) and a worker using wasi:keyvalue and
-//! wasi:logging.
+//! the benchmark and the scenario runner run), a worker using wasi:keyvalue and
+//! wasi:logging, and a worker of each async world (which the demo runs on async hosts).
 //!
 //! Each component is available as bytes (`NAME`) and as the absolute path of the built file
 //! (`NAME_PATH`), for tools that pass files to the `msgbridge` command. Building needs the
@@ -33,12 +33,26 @@ pub const COUNTER_WORKER: &[u8] = include_bytes!(env!("MSGBRIDGE_ARTIFACT_COUNTE
 /// Absolute path of the file holding [`COUNTER_WORKER`].
 pub const COUNTER_WORKER_PATH: &str = env!("MSGBRIDGE_ARTIFACT_COUNTER_WORKER");
 
+/// `shout-worker`: a `wasmcloud:messaging@0.3.0` (wasmCloud v2.8, async) worker answering
+/// `Hello World` with `HELLO WORLD`.
+pub const SHOUT_WORKER: &[u8] = include_bytes!(env!("MSGBRIDGE_ARTIFACT_SHOUT_WORKER"));
+/// Absolute path of the file holding [`SHOUT_WORKER`].
+pub const SHOUT_WORKER_PATH: &str = env!("MSGBRIDGE_ARTIFACT_SHOUT_WORKER");
+
+/// `rot13-worker`: a worker of Omnia's async `wasi:messaging@0.2.0-draft` answering
+/// `Hello World` with `Uryyb Jbeyq`.
+pub const ROT13_WORKER: &[u8] = include_bytes!(env!("MSGBRIDGE_ARTIFACT_ROT13_WORKER"));
+/// Absolute path of the file holding [`ROT13_WORKER`].
+pub const ROT13_WORKER_PATH: &str = env!("MSGBRIDGE_ARTIFACT_ROT13_WORKER");
+
 /// Every example: name, bytes and path.
-pub const ALL: [(&str, &[u8], &str); 4] = [
+pub const ALL: [(&str, &[u8], &str); 6] = [
     ("http-api", HTTP_API, HTTP_API_PATH),
     ("leet-worker", LEET_WORKER, LEET_WORKER_PATH),
     ("reverse-worker", REVERSE_WORKER, REVERSE_WORKER_PATH),
     ("counter-worker", COUNTER_WORKER, COUNTER_WORKER_PATH),
+    ("shout-worker", SHOUT_WORKER, SHOUT_WORKER_PATH),
+    ("rot13-worker", ROT13_WORKER, ROT13_WORKER_PATH),
 ];
 
 #[cfg(test)]
@@ -46,8 +60,8 @@ mod tests {
     use super::*;
     use msgbridge_compose::inspect;
     use msgbridge_worlds::{
-        World, WASI_INCOMING_HANDLER, WASI_REQUEST_REPLY, WASI_TYPES, WASMCLOUD_CONSUMER,
-        WASMCLOUD_HANDLER, WASMCLOUD_TYPES,
+        World, WASI_INCOMING_HANDLER, WASI_REQUEST_REPLY, WASI_TYPES, WASMCLOUD_ASYNC_HANDLER,
+        WASMCLOUD_CONSUMER, WASMCLOUD_HANDLER, WASMCLOUD_TYPES,
     };
 
     fn names(uses: &[msgbridge_compose::InterfaceUse]) -> Vec<&str> {
@@ -100,6 +114,13 @@ mod tests {
                 counter.other_imports
             );
         }
+
+        let shout = inspect(SHOUT_WORKER).expect("shout-worker inspects");
+        assert_eq!(shout.world, World::WasmcloudAsync);
+        assert_eq!(names(&shout.messaging_exports), [WASMCLOUD_ASYNC_HANDLER]);
+        let rot13 = inspect(ROT13_WORKER).expect("rot13-worker inspects");
+        assert_eq!(rot13.world, World::WasiAsync);
+        assert_eq!(names(&rot13.messaging_exports), [WASI_INCOMING_HANDLER]);
     }
 
     #[test]

@@ -341,7 +341,7 @@ const RUST_WASI: GuestIds = GuestIds {
     portable: Some("portable-wasi"),
     pairs: Some(Pairs {
         peer: Guest::RustWasmcloud,
-        spliced: "pair-wasi-wasmcloud",
+        spliced: Some("pair-wasi-wasmcloud"),
         portable: "portable-pair-wasi-wasmcloud",
     }),
     warm_spliced: Some("warm-spliced-wasi"),
@@ -358,7 +358,7 @@ const RUST_WASMCLOUD: GuestIds = GuestIds {
     portable: Some("portable-wasmcloud"),
     pairs: Some(Pairs {
         peer: Guest::RustWasi,
-        spliced: "pair-wasmcloud-wasi",
+        spliced: Some("pair-wasmcloud-wasi"),
         portable: "portable-pair-wasmcloud-wasi",
     }),
     warm_spliced: Some("warm-spliced-wasmcloud"),
@@ -381,30 +381,40 @@ const JS_WASMCLOUD: GuestIds = GuestIds {
     wac_compose: None,
 };
 
-/// The Rust async wasi probe's configurations: native only (adapting to and from the async
-/// worlds is not built yet). It must behave byte for byte as the synchronous Rust probe.
+/// The Rust async wasi probe's configurations: natively it must behave byte for byte as the
+/// synchronous Rust probe; adapted for a wasmcloud-async host (portable: the asynchronous
+/// pair has no spliced bridge) as its own native run, but for the declared losses.
 const RUST_WASI_ASYNC: GuestIds = GuestIds {
     guest: Guest::RustWasiAsync,
     native_reference: Some(RUST_WASI.native),
     native: "native-wasi-async",
     spliced: None,
-    portable: None,
-    pairs: None,
+    portable: Some("portable-wasi-async"),
+    pairs: Some(Pairs {
+        peer: Guest::RustWasmcloudAsync,
+        spliced: None,
+        portable: "portable-pair-wasi-async-wasmcloud-async",
+    }),
     warm_spliced: None,
     wac_plug: None,
     wac_compose: None,
 };
 
-/// The Rust async wasmcloud probe's configurations: native only. Its errors are
-/// `wasmcloud:messaging@0.3.0`'s variant, not `@0.2.0`'s strings, so it is checked against
-/// the case files (`[expect.wasmcloud-async]` where they differ from `[expect.wasmcloud]`).
+/// The Rust async wasmcloud probe's configurations. Its errors are
+/// `wasmcloud:messaging@0.3.0`'s variant, not `@0.2.0`'s strings, so natively it is checked
+/// against the case files (`[expect.wasmcloud-async]` where they differ from
+/// `[expect.wasmcloud]`); adapted for a wasi-async host (portable) against its native run.
 const RUST_WASMCLOUD_ASYNC: GuestIds = GuestIds {
     guest: Guest::RustWasmcloudAsync,
     native_reference: None,
     native: "native-wasmcloud-async",
     spliced: None,
-    portable: None,
-    pairs: None,
+    portable: Some("portable-wasmcloud-async"),
+    pairs: Some(Pairs {
+        peer: Guest::RustWasiAsync,
+        spliced: None,
+        portable: "portable-pair-wasmcloud-async-wasi-async",
+    }),
     warm_spliced: None,
     wac_plug: None,
     wac_compose: None,
@@ -516,8 +526,8 @@ struct GuestIds {
 struct Pairs {
     /// The native probe of the host's world that plays the repliers.
     peer: Guest,
-    /// The id of the pair with the guest spliced.
-    spliced: &'static str,
+    /// The id of the pair with the guest spliced, if its direction has a bridge.
+    spliced: Option<&'static str>,
     /// The id of the pair with the guest composed portably.
     portable: &'static str,
 }
@@ -566,7 +576,7 @@ impl Family {
             Family::Portable => (ids.portable, Form::Portable, None, false),
             Family::Pair => {
                 let pairs = ids.pairs.as_ref()?;
-                (Some(pairs.spliced), Form::Spliced, Some(pairs.peer), false)
+                (pairs.spliced, Form::Spliced, Some(pairs.peer), false)
             }
             Family::PortablePair => {
                 let pairs = ids.pairs.as_ref()?;
@@ -655,6 +665,10 @@ mod tests {
         let asynchronous = [
             "native-wasi-async RustWasiAsync Native - - native-wasi",
             "native-wasmcloud-async RustWasmcloudAsync Native - - -",
+            "portable-wasi-async RustWasiAsync Portable - - native-wasi-async",
+            "portable-wasmcloud-async RustWasmcloudAsync Portable - - native-wasmcloud-async",
+            "portable-pair-wasi-async-wasmcloud-async RustWasiAsync Portable RustWasmcloudAsync - native-wasi-async",
+            "portable-pair-wasmcloud-async-wasi-async RustWasmcloudAsync Portable RustWasiAsync - native-wasmcloud-async",
         ];
         let all: Vec<&str> = expected
             .iter()

@@ -269,7 +269,7 @@ impl Loss {
             (Loss::SendFailedText, Direction::WasiOnWasmcloud) => {
                 "mapping.md#wasi-guest-on-a-wasmcloud-host-wasi-on-wasmcloud-"
             }
-            (Loss::SendFailedText, Direction::WasmcloudOnWasi) => {
+            (Loss::SendFailedText, _) => {
                 "mapping.md#wasmcloud-guest-on-a-wasi-host-wasmcloud-on-wasi-"
             }
         }
@@ -279,8 +279,9 @@ impl Loss {
     pub fn rule(self, direction: Direction) -> &'static str {
         match (self, direction) {
             (Loss::Headers, _) => {
-                "`content-type` and `metadata` are dropped: `wasmcloud:messaging@0.2.0` has no headers, \
-                 so the guest neither sees nor sends them (`describe` shows `-`)"
+                "`content-type` and `metadata` are dropped: `wasmcloud:messaging` (`@0.2.0` and \
+                 `@0.3.0`) has no headers, so the guest neither sees nor sends them (`describe` \
+                 shows `-`)"
             }
             (Loss::FirstReply, _) => {
                 "a wasi request through wasmCloud returns a list of the first reply only"
@@ -289,7 +290,7 @@ impl Loss {
                 "host error `failed to send request: …` (NATS \"no responders\") becomes \
                  `error::connection(text)` with wasmCloud's text kept"
             }
-            (Loss::SendFailedText, Direction::WasmcloudOnWasi) => {
+            (Loss::SendFailedText, _) => {
                 "host `error::connection(s)` on `request` becomes \
                  `Err(\"failed to send request: connection error: s\")`"
             }
@@ -301,6 +302,9 @@ impl Loss {
         match direction {
             Direction::WasiOnWasmcloud => &[Loss::Headers, Loss::FirstReply, Loss::SendFailedText],
             Direction::WasmcloudOnWasi => &[Loss::SendFailedText],
+            // The asynchronous worlds' errors are variants on both sides: no wording to lose.
+            Direction::WasiAsyncOnWasmcloudAsync => &[Loss::Headers, Loss::FirstReply],
+            Direction::WasmcloudAsyncOnWasiAsync => &[],
         }
     }
 
@@ -340,7 +344,9 @@ impl Loss {
                         "err connection: ",
                         "err connection: failed to send request: ",
                     ),
-                    Direction::WasmcloudOnWasi => (
+                    Direction::WasmcloudOnWasi
+                    | Direction::WasiAsyncOnWasmcloudAsync
+                    | Direction::WasmcloudAsyncOnWasiAsync => (
                         "err failed to send request: ",
                         "err failed to send request: connection error: ",
                     ),

@@ -127,12 +127,18 @@ pub fn render(matrix: &Matrix) -> String {
     }
     let _ = writeln!(out, "\n## Documented losses\n");
     let mut seen = BTreeSet::new();
-    for direction in [Direction::WasiOnWasmcloud, Direction::WasmcloudOnWasi] {
+    for direction in Direction::ALL {
         for &loss in Loss::of(direction) {
-            if seen.insert((loss, direction == Direction::WasiOnWasmcloud)) {
+            if seen.insert((loss, direction)) {
                 let name = match direction {
                     Direction::WasiOnWasmcloud => "wasi guest on a wasmCloud host",
                     Direction::WasmcloudOnWasi => "wasmCloud guest on a wasi host",
+                    Direction::WasiAsyncOnWasmcloudAsync => {
+                        "async wasi guest on a wasmCloud v2.8 host"
+                    }
+                    Direction::WasmcloudAsyncOnWasiAsync => {
+                        "wasmCloud v2.8 guest on an async wasi host"
+                    }
                 };
                 let _ = writeln!(
                     out,
