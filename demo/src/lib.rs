@@ -6,6 +6,12 @@
 //! that serves only wasmCloud's world (as wasmCloud v2 does), with the wasi worker adapted,
 //! and on a host that serves only the wasi world, with the two wasmCloud components adapted.
 //! Each time it sends `POST /task` for both workers and prints request and reply.
+//!
+//! Then the two async worlds: `shout-worker` speaks wasmCloud v2.8's
+//! `wasmcloud:messaging@0.3.0` and `rot13-worker` Omnia's async `wasi:messaging`. They run on a
+//! host serving only one async world, then only the other, each adapted for the host whose
+//! world it does not speak, and the demo requests a task of each through the host's broker
+//! (the HTTP front end speaks a synchronous world, which no async host serves).
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -17,7 +23,7 @@ use http_body_util::{BodyExt, Full};
 use msgbridge_compose::{compose_with, inspect, plan, ComposeOptions, Form, Inspection, World};
 use msgbridge_examples as examples;
 use msgbridge_host::{
-    Broker, ComponentSpec, Host, HostConfig, Hosted, InProcessBroker, NatsBroker,
+    Broker, ComponentSpec, Host, HostConfig, Hosted, InProcessBroker, Message, NatsBroker,
 };
 
 /// One example component.
@@ -48,6 +54,51 @@ const EXAMPLES: [Example; 3] = [
 /// The requests the demo sends: worker and payload.
 pub const TASKS: [(&str, &str); 2] = [("leet", "Hello World"), ("reverse", "Hello World")];
 
+/// The async worlds' examples.
+const ASYNC_EXAMPLES: [Example; 2] = [
+    Example {
+        name: "shout-worker",
+        bytes: examples::SHOUT_WORKER,
+        subscription: Some("tasks.shout"),
+    },
+    Example {
+        name: "rot13-worker",
+        bytes: examples::ROT13_WORKER,
+        subscription: Some("tasks.rot13"),
+    },
+];
+
+/// The requests the demo sends to the async workers, through the host's broker: subject
+/// and payload.
+pub const ASYNC_TASKS: [(&str, &str); 2] = [
+    ("tasks.shout", "Hello World"),
+    ("tasks.rot13", "Hello World"),
+];
+
+/// How long the demo waits for an async worker's answer.
+const ASYNC_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A fresh broker: NATS at `nats_url`, or in-process.
+async fn broker(nats_url: Option<&str>) -> Result<Arc<dyn Broker>> {
+    Ok(match nats_url {
+        Some(url) => Arc::new(
+            NatsBroker::connect(url)
+                .await
+                .with_context(|| format!("cannot connect to NATS at {url}"))?,
+        ),
+        None => Arc::new(InProcessBroker::new()),
+    })
+}
+
+/// How the host's broker is named in the report.
+fn broker_name(nats_url: Option<&str>) -> &'static str {
+    if nats_url.is_some() {
+        "NATS"
+    } else {
+        "in-process"
+    }
+}
+
 /// Runs the demo, writing its report to `out`. With `nats_url`, both hosts use that NATS
 /// server instead of an in-process broker.
 pub async fn run(out: &mut (dyn Write + Send), nats_url: Option<&str>) -> Result<()> {
@@ -63,24 +114,13 @@ pub async fn run(out: &mut (dyn Write + Send), nats_url: Option<&str>) -> Result
     }
     for target in [World::Wasmcloud, World::Wasi] {
         writeln!(out)?;
-        let broker: Arc<dyn Broker> = match nats_url {
-            Some(url) => Arc::new(
-                NatsBroker::connect(url)
-                    .await
-                    .with_context(|| format!("cannot connect to NATS at {url}"))?,
-            ),
-            None => Arc::new(InProcessBroker::new()),
-        };
+        let broker = broker(nats_url).await?;
         let hosted = Hosted::only(target);
         writeln!(
             out,
             "host serving only {} ({} broker)",
             target,
-            if nats_url.is_some() {
-                "NATS"
-            } else {
-                "in-process"
-            }
+            broker_name(nats_url)
         )?;
         let config = HostConfig::new(broker)?
             .with_hosted(hosted)
@@ -101,6 +141,56 @@ pub async fn run(out: &mut (dyn Write + Send), nats_url: Option<&str>) -> Result
             let body = format!(r#"{{"worker":"{worker}","payload":"{payload}"}}"#);
             let (status, reply) = http_post(addr, "/task", &body).await?;
             writeln!(out, "  POST /task {body:<45} -> {status} {reply}")?;
+        }
+        host.stop();
+    }
+    run_async(out, nats_url).await
+}
+
+/// The async worlds' part of [`run`]: each async worker on a host of each async world.
+async fn run_async(out: &mut (dyn Write + Send), nats_url: Option<&str>) -> Result<()> {
+    writeln!(out)?;
+    let mut inspections = Vec::with_capacity(ASYNC_EXAMPLES.len());
+    for example in &ASYNC_EXAMPLES {
+        let inspection = inspect(example.bytes)?;
+        writeln!(out, "  {:<15} speaks {}", example.name, inspection.world)?;
+        inspections.push(inspection);
+    }
+    for target in [World::WasmcloudAsync, World::WasiAsync] {
+        writeln!(out)?;
+        let broker = broker(nats_url).await?;
+        writeln!(
+            out,
+            "host serving only {} ({} broker)",
+            target,
+            broker_name(nats_url)
+        )?;
+        let config = HostConfig::new(broker.clone())?.with_hosted(Hosted::only(target));
+        let host = Host::start(config).await?;
+        for (example, inspection) in ASYNC_EXAMPLES.iter().zip(&inspections) {
+            let bytes = prepare(out, example, inspection, target)?;
+            let mut spec = ComponentSpec::new(example.name, bytes);
+            if let Some(subject) = example.subscription {
+                spec = spec.subscribe(subject);
+            }
+            host.add_component(spec)
+                .await
+                .with_context(|| format!("loading {}", example.name))?;
+        }
+        for (subject, payload) in ASYNC_TASKS {
+            let replies = broker
+                .request(
+                    Message::new(subject, payload.as_bytes().to_vec()),
+                    Some(ASYNC_TIMEOUT),
+                    Some(1),
+                )
+                .await
+                .with_context(|| format!("requesting {subject}"))?;
+            let answer = replies
+                .first()
+                .map(|reply| String::from_utf8_lossy(&reply.body).into_owned())
+                .context("no reply")?;
+            writeln!(out, "  request {subject:<12} {payload:<12} -> {answer}")?;
         }
         host.stop();
     }

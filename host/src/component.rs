@@ -176,8 +176,21 @@ impl Surface {
         let named = |(name, item): (&str, wasmtime::component::types::ComponentExtern<'_>)| {
             Named::new(name, has_async_function(&item.ty, engine))
         };
-        let imports: Vec<Named> = ty.imports(engine).map(named).collect();
-        let exports: Vec<Named> = ty.exports(engine).map(named).collect();
+        let mut imports: Vec<Named> = ty.imports(engine).map(named).collect();
+        let mut exports: Vec<Named> = ty.exports(engine).map(named).collect();
+        // One async wasi function makes the whole component an async-wasi one: its `types`
+        // (whose only async function, `client.connect`, it may not use) included.
+        if imports
+            .iter()
+            .chain(&exports)
+            .any(|n| n.world == Some(World::WasiAsync))
+        {
+            for named in imports.iter_mut().chain(exports.iter_mut()) {
+                if named.world == Some(World::Wasi) {
+                    named.world = Some(World::WasiAsync);
+                }
+            }
+        }
         Surface {
             http_handler: exports
                 .iter()
