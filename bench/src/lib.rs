@@ -119,6 +119,21 @@ const TOOLCHAIN_GUESTS: [Guest; 6] = [
     },
 ];
 
+/// The async worlds' probes, each measured native and in its default form for the other
+/// async world (the portable form: the async pair has no spliced bridge).
+const ASYNC_GUESTS: [Guest; 2] = [
+    Guest {
+        name: "wasi-async-probe",
+        bytes: msgbridge_test_artifacts::WASI_ASYNC_PROBE,
+        world: World::WasiAsync,
+    },
+    Guest {
+        name: "wasmcloud-async-probe",
+        bytes: msgbridge_test_artifacts::WASMCLOUD_ASYNC_PROBE,
+        world: World::WasmcloudAsync,
+    },
+];
+
 /// `guest` native and in the form `msgbridge compose` gives it by default (labelled with
 /// that form's name).
 fn prepare_default(guest: &Guest) -> Result<[Prepared; 2]> {
@@ -145,11 +160,55 @@ async fn toolchains(
     runtime: &Runtime,
     settings: &Settings,
 ) -> Result<(String, Vec<(String, f64)>)> {
+    default_form_section(
+        runtime,
+        settings,
+        &TOOLCHAIN_GUESTS,
+        "toolchain",
+        "\n## Toolchains: `fresh-request-reply` in the default form\n\n\
+         The toolchain matrix's other probes (the Rust `wasm32-wasip2` and JavaScript \
+         `--disable all` probes are the rows above), each native and in the form `msgbridge \
+         compose` gives it by default, in alternating rounds as above.\n\n",
+    )
+    .await
+}
+
+/// The async worlds' section: each of [`ASYNC_GUESTS`] runs `fresh-request-reply` native
+/// (on a host of its world) and composed for a host of the other async world, in
+/// alternating rounds; ratios `async-fresh-FORM/GUEST`, `async-p99-fresh-FORM/GUEST`.
+async fn async_worlds(
+    runtime: &Runtime,
+    settings: &Settings,
+) -> Result<(String, Vec<(String, f64)>)> {
+    default_form_section(
+        runtime,
+        settings,
+        &ASYNC_GUESTS,
+        "async",
+        "\n## Async worlds: `fresh-request-reply` in the default form\n\n\
+         The async probes, each native on a host of its world and composed for a host of the \
+         other async world (`wasi-async` and `wasmcloud-async`), in the form `msgbridge \
+         compose` gives it by default: the portable one, as no spliced bridge is built for \
+         the async pair. Alternating rounds as above.\n\n",
+    )
+    .await
+}
+
+/// A section of `guests` measured native and in their default form with
+/// `fresh-request-reply`: `intro` (its heading and text), then the table; ratios
+/// `PREFIX-fresh-FORM/GUEST` and `PREFIX-p99-fresh-FORM/GUEST`.
+async fn default_form_section(
+    runtime: &Runtime,
+    settings: &Settings,
+    guests: &[Guest],
+    prefix: &str,
+    intro: &str,
+) -> Result<(String, Vec<(String, f64)>)> {
     let per_round = (settings.requests / settings.rounds).max(1);
     let scenario = Scenario::Fresh { in_flight: 1 };
     let mut table = String::new();
     let mut ratios = Vec::new();
-    for guest in &TOOLCHAIN_GUESTS {
+    for guest in guests {
         let forms = prepare_default(guest)?;
         let mut runs = [Runs::default(), Runs::default()];
         for _round in 0..settings.rounds {
@@ -175,15 +234,12 @@ async fn toolchains(
             ms(adapted.quantile(0.5)),
             ms(adapted.quantile(0.99)),
         );
-        ratios.push((format!("toolchain-fresh-{label}/{}", guest.name), rate));
-        ratios.push((format!("toolchain-p99-fresh-{label}/{}", guest.name), p99));
+        ratios.push((format!("{prefix}-fresh-{label}/{}", guest.name), rate));
+        ratios.push((format!("{prefix}-p99-fresh-{label}/{}", guest.name), p99));
     }
-    let mut out = String::from(
-        "\n## Toolchains: `fresh-request-reply` in the default form\n\n\
-         The toolchain matrix's other probes (the Rust `wasm32-wasip2` and JavaScript \
-         `--disable all` probes are the rows above), each native and in the form `msgbridge \
-         compose` gives it by default, in alternating rounds as above.\n\n\
-         | guest | default form | native msg/s | adapted msg/s | adapted / native | native p50 / p99 ms | adapted p50 / p99 ms | p99 adapted / native |\n\
+    let mut out = String::from(intro);
+    out.push_str(
+        "| guest | default form | native msg/s | adapted msg/s | adapted / native | native p50 / p99 ms | adapted p50 / p99 ms | p99 adapted / native |\n\
          |---|---|---:|---:|---:|---:|---:|---:|\n",
     );
     out.push_str(&table);
@@ -473,10 +529,13 @@ pub async fn run(settings: &Settings) -> Result<Report> {
     out.push_str(&composition(settings)?);
     let (toolchain_table, toolchain_ratios) = toolchains(&runtime, settings).await?;
     out.push_str(&toolchain_table);
+    let (async_table, async_ratios) = async_worlds(&runtime, settings).await?;
+    out.push_str(&async_table);
     out.push_str(PROFILING);
     let mut all = headline;
     all.extend(ratios);
     all.extend(toolchain_ratios);
+    all.extend(async_ratios);
     Ok(Report {
         markdown: out,
         ratios: all,

@@ -20,6 +20,7 @@ async fn a_small_run_reports_every_table_and_ratio() {
         "## Latency of `fresh-request-reply`",
         "## Composition",
         "## Toolchains",
+        "## Async worlds",
     ] {
         assert!(report.markdown.contains(heading), "missing {heading}");
     }
@@ -59,6 +60,19 @@ async fn a_small_run_reports_every_table_and_ratio() {
     ] {
         for prefix in ["toolchain-fresh", "toolchain-p99-fresh"] {
             let name = format!("{prefix}-{form}/{guest}");
+            let value = report
+                .ratios
+                .iter()
+                .find(|(n, _)| *n == name)
+                .unwrap_or_else(|| panic!("no ratio {name}: {:?}", report.ratios))
+                .1;
+            assert!(value.is_finite() && value > 0.0, "{name} = {value}");
+        }
+    }
+    // The async probes, each in the portable form for the other async world.
+    for guest in ["wasi-async-probe", "wasmcloud-async-probe"] {
+        for prefix in ["async-fresh", "async-p99-fresh"] {
+            let name = format!("{prefix}-portable/{guest}");
             let value = report
                 .ratios
                 .iter()
