@@ -75,8 +75,7 @@ pub fn compose(args: ComposeArgs, quiet: bool) -> Result<()> {
         client_name: args.client_name,
         form: args.portable.then_some(Form::Portable),
     };
-    let composed = compose_with(&guest, &options)
-        .with_context(|| format!("cannot compose {}", shown(&args.guest)))?;
+    let composed = compose_named(&guest, &options, &shown(&args.guest))?;
     write_output(args.output.as_deref(), &composed.bytes)?;
     if !quiet {
         let why = composed
@@ -102,14 +101,34 @@ pub fn compose(args: ComposeArgs, quiet: bool) -> Result<()> {
     Ok(())
 }
 
+/// Composes `guest` as `msgbridge compose` does, its errors naming the input `shown` (`msgbridge
+/// compose -` names it `standard input`).
+pub fn compose_named(
+    guest: &[u8],
+    options: &ComposeOptions,
+    shown: &str,
+) -> Result<msgbridge_compose::Composed> {
+    compose_with(guest, options).with_context(|| format!("cannot compose {shown}"))
+}
+
+/// Inspects `guest` as `msgbridge inspect` does, its errors naming the input `shown`.
+pub fn inspect_named(guest: &[u8], shown: &str) -> Result<Report> {
+    let inspection = inspect(guest).with_context(|| format!("cannot inspect {shown}"))?;
+    Ok(Report::of(guest, &inspection))
+}
+
+/// What `msgbridge inspect --json` prints for a report (schema `msgbridge.inspect/1`),
+/// without the final newline.
+pub fn report_json(report: &Report) -> Result<String> {
+    Ok(serde_json::to_string_pretty(report)?)
+}
+
 /// Runs `msgbridge inspect`.
 pub fn inspect_command(args: InspectArgs) -> Result<()> {
     let guest = read_input(&args.guest)?;
-    let inspection =
-        inspect(&guest).with_context(|| format!("cannot inspect {}", shown(&args.guest)))?;
-    let report = Report::of(&guest, &inspection);
+    let report = inspect_named(&guest, &shown(&args.guest))?;
     if args.json {
-        print(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
+        print(&format!("{}\n", report_json(&report)?))?;
     } else {
         print(&report.text())?;
     }

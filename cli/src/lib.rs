@@ -1,5 +1,6 @@
 //! The `msgbridge` command's subcommands, as a library so tests and other tools can call
-//! them directly: [`compose`] (`compose`, `inspect`, `adapters`), [`check`] (a component
+//! them directly: [`command`] (the command line itself, which the binary and the npm
+//! package's WebAssembly build run), [`compose`] (`compose`, `inspect`, `adapters`), [`check`] (a component
 //! against a host profile, for CI), [`run`] (the reference host, with [`wash`] projects
 //! and the [`control`] socket) and [`send`] (`request`, `publish`); [`output`] holds the
 //! conventions they share (stdin/stdout, colour, logging, atomic writes).
@@ -9,6 +10,7 @@
 //! no wasmtime, tokio or NATS client in its build.
 
 pub mod check;
+pub mod command;
 pub mod compose;
 #[cfg(feature = "host")]
 pub mod control;

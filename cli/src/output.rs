@@ -117,10 +117,13 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
             dir.display()
         );
     }
-    // Mode 0666 before the umask, as `File::create` would give a new file.
-    let mut file = tempfile::Builder::new()
-        .prefix(".msgbridge-")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".msgbridge-");
+    // Mode 0666 before the umask, as `File::create` would give a new file (WASI, the npm
+    // package's build, has no modes).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut file = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a file in {}", dir.display()))?;
     file.write_all(bytes)

@@ -1121,3 +1121,282 @@ fn nats_takes_a_server_list() {
         text(&bad.stderr)
     );
 }
+
+/// Runs `program ARGS` in `dir` with `path` as `PATH`; panics with its output on failure.
+fn npm_step(dir: &Path, path: &str, program: &str, args: &[&str]) -> Output {
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .env("PATH", path)
+        .env_remove("RUST_LOG")
+        .env_remove("CARGO_TARGET_DIR")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("{program} {args:?} does not run: {e}"));
+    assert!(
+        out.status.success(),
+        "{program} {args:?} in {}: {}\n{}",
+        dir.display(),
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    out
+}
+
+/// `PATH` without the directories holding `cargo` or `rustc`: a JavaScript user's machine.
+fn path_without_rust() -> String {
+    let path = std::env::var("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .filter(|dir| !dir.join("cargo").exists() && !dir.join("rustc").exists())
+        .map(|dir| dir.display().to_string())
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// The npm package as a user gets it: `npm run build` in `npm/` (the one build step, which
+/// needs Rust), `npm pack`, then a project with no Rust on its `PATH` that installs the
+/// tarball, adapts the template-built JavaScript worker and the Rust wasi probe from npm
+/// scripts (both forms, both directions) and through the ESM API. The package's output must
+/// be byte for byte what the Rust CLI writes, its `inspect` and errors what the Rust CLI
+/// prints, and the adapted workers must answer on reference hosts of the other world.
+#[test]
+fn the_npm_package_adapts_from_npm_scripts_and_its_api_as_the_rust_cli_does() {
+    let npm_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../npm");
+    let full_path = std::env::var("PATH").unwrap_or_default();
+    npm_step(&npm_dir, &full_path, "npm", &["run", "build"]);
+    let packed = tempfile::tempdir().unwrap();
+    let out = npm_step(
+        &npm_dir,
+        &full_path,
+        "npm",
+        &[
+            "pack",
+            "--pack-destination",
+            packed.path().to_str().unwrap(),
+        ],
+    );
+    let tarball = packed
+        .path()
+        .join(text(&out.stdout).trim().lines().last().unwrap());
+    assert!(tarball.is_file(), "npm pack wrote no {}", tarball.display());
+
+    let project = tempfile::tempdir().unwrap();
+    let root = project.path();
+    std::fs::create_dir_all(root.join("dist")).unwrap();
+    std::fs::copy(
+        js_artifacts::JS_WASMCLOUD_PROBE_WASI026_PATH,
+        root.join("dist/worker.wasm"),
+    )
+    .unwrap();
+    std::fs::copy(artifacts::WASI_PROBE_PATH, root.join("dist/probe.wasm")).unwrap();
+    std::fs::write(root.join("garbage.wasm"), b"\0asm not a component").unwrap();
+    let package = serde_json::json!({
+        "name": "worker-project",
+        "private": true,
+        "type": "module",
+        "scripts": {
+            "adapt": "msgbridge compose dist/worker.wasm --target wasi -o dist/worker-wasi.wasm \
+                      && msgbridge compose dist/worker.wasm --target wasi --portable -o dist/worker-wasi-portable.wasm",
+            "adapt-probe": "msgbridge compose - --target wasmcloud < dist/probe.wasm > dist/probe-wasmcloud.wasm \
+                            && msgbridge compose dist/probe.wasm --target wasmcloud --portable -o dist/probe-wasmcloud-portable.wasm",
+            "inspect": "msgbridge inspect --json dist/worker.wasm",
+            "refuse": "msgbridge compose garbage.wasm --target wasi -o dist/never.wasm",
+        },
+        "dependencies": { "msgbridge": format!("file:{}", tarball.display()) },
+    });
+    std::fs::write(root.join("package.json"), package.to_string()).unwrap();
+    std::fs::write(
+        root.join("api.mjs"),
+        r#"import { readFileSync, writeFileSync } from "node:fs";
+import { compose, inspect } from "msgbridge";
+const probe = readFileSync("dist/probe.wasm");
+writeFileSync("dist/api-probe-wasmcloud.wasm", compose(probe, { target: "wasmcloud" }));
+writeFileSync("dist/api-probe-wasmcloud-portable.wasm", compose(probe, { target: "wasmcloud", portable: true }));
+const worker = readFileSync("dist/worker.wasm");
+writeFileSync("dist/api-worker-wasi.wasm", compose(worker, { target: "wasi", clientName: "api" }));
+let refused = null;
+try { compose(readFileSync("garbage.wasm"), { target: "wasi" }); } catch (e) { refused = e.message; }
+console.log(JSON.stringify({ inspect: inspect(worker), refused }));
+"#,
+    )
+    .unwrap();
+
+    let path = path_without_rust();
+    npm_step(
+        root,
+        &path,
+        "npm",
+        &["install", "--prefer-offline", "--no-audit", "--no-fund"],
+    );
+    npm_step(root, &path, "npm", &["run", "adapt"]);
+    npm_step(root, &path, "npm", &["run", "adapt-probe"]);
+    let inspected = npm_step(root, &path, "npm", &["run", "--silent", "inspect"]);
+    // A refusal: the Rust CLI's exit code and message, and no output file.
+    let refused = Command::new("npm")
+        .args(["run", "--silent", "refuse"])
+        .current_dir(root)
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    let rust_refused = msgbridge(
+        root,
+        &[
+            "compose",
+            "garbage.wasm",
+            "--target",
+            "wasi",
+            "-o",
+            "dist/never.wasm",
+        ],
+    );
+    assert_eq!(refused.status.code(), rust_refused.status.code());
+    assert_eq!(text(&refused.stderr), text(&rust_refused.stderr));
+    assert!(!root.join("dist/never.wasm").exists());
+    let api = npm_step(root, &path, "node", &["api.mjs"]);
+    let api: serde_json::Value = serde_json::from_slice(&api.stdout).expect("api.mjs prints JSON");
+
+    // What the Rust CLI writes and prints for the same inputs.
+    let rust = tempfile::tempdir().unwrap();
+    let expected = |guest: &str, target: &str, extra: &[&str], name: &str| {
+        let output = rust.path().join(name);
+        let mut args = vec![
+            "compose",
+            guest,
+            "--target",
+            target,
+            "-o",
+            output.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let out = msgbridge(root, &args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        std::fs::read(output).unwrap()
+    };
+    for (file, guest, target, extra) in [
+        ("worker-wasi.wasm", "dist/worker.wasm", "wasi", &[][..]),
+        (
+            "worker-wasi-portable.wasm",
+            "dist/worker.wasm",
+            "wasi",
+            &["--portable"][..],
+        ),
+        (
+            "probe-wasmcloud.wasm",
+            "dist/probe.wasm",
+            "wasmcloud",
+            &[][..],
+        ),
+        (
+            "probe-wasmcloud-portable.wasm",
+            "dist/probe.wasm",
+            "wasmcloud",
+            &["--portable"][..],
+        ),
+        (
+            "api-probe-wasmcloud.wasm",
+            "dist/probe.wasm",
+            "wasmcloud",
+            &[][..],
+        ),
+        (
+            "api-probe-wasmcloud-portable.wasm",
+            "dist/probe.wasm",
+            "wasmcloud",
+            &["--portable"][..],
+        ),
+        (
+            "api-worker-wasi.wasm",
+            "dist/worker.wasm",
+            "wasi",
+            &["--client-name", "api"][..],
+        ),
+    ] {
+        let written = std::fs::read(root.join("dist").join(file)).unwrap();
+        assert!(
+            written == expected(guest, target, extra, file),
+            "{file}: the npm package wrote other bytes than the Rust CLI"
+        );
+        let form = if file.ends_with("portable.wasm") {
+            "portable"
+        } else {
+            "spliced"
+        };
+        let report = msgbridge(root, &["inspect", "--json", &format!("dist/{file}")]);
+        let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+        assert_eq!(report["world"], target, "{file}");
+        assert_eq!(report["adapted_by_msgbridge"]["form"], form, "{file}");
+    }
+    let rust_inspect = msgbridge(root, &["inspect", "--json", "dist/worker.wasm"]);
+    assert_eq!(text(&inspected.stdout), text(&rust_inspect.stdout));
+    let rust_inspect: serde_json::Value = serde_json::from_slice(&rust_inspect.stdout).unwrap();
+    assert_eq!(api["inspect"], rust_inspect);
+    let garbage = std::fs::read(root.join("garbage.wasm")).unwrap();
+    let rust_stdin = Command::new(env!("CARGO_BIN_EXE_msgbridge"))
+        .args(["compose", "-", "--target", "wasi"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child.stdin.take().unwrap().write_all(&garbage)?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(
+        api["refused"].as_str().map(|m| format!("error: {m}\n")),
+        Some(text(&rust_stdin.stderr)),
+        "the API's error is not the CLI's message"
+    );
+
+    // The adapted workers answer on hosts of the other world, which do not adapt on load.
+    for (world, components, subject) in [
+        (
+            "wasi",
+            ["worker-wasi.wasm", "worker-wasi-portable.wasm"],
+            "npmjs",
+        ),
+        (
+            "wasmcloud",
+            ["probe-wasmcloud.wasm", "probe-wasmcloud-portable.wasm"],
+            "npmprobe",
+        ),
+    ] {
+        let wash = root.join(".wash");
+        std::fs::create_dir_all(&wash).unwrap();
+        let mut config = "dev:\n  address: 127.0.0.1:0\n  components:\n".to_string();
+        for (i, file) in components.iter().enumerate() {
+            config.push_str(&format!(
+                "    - name: c{i}\n      file: dist/{file}\n      config:\n        subscriptions: {subject}.c{i}.>\n"
+            ));
+        }
+        std::fs::write(wash.join("config.yaml"), config).unwrap();
+        let socket = root.join("control.sock");
+        let socket = socket.to_str().unwrap();
+        let host = Running::start_within(
+            root,
+            &["dev", "--worlds", world, "--control", socket],
+            &[],
+            Duration::from_secs(600),
+        );
+        for i in 0..components.len() {
+            let reply = msgbridge(
+                root,
+                &[
+                    "request",
+                    &format!("{subject}.c{i}.echo"),
+                    "echo\nfrom npm",
+                    "--control",
+                    socket,
+                ],
+            );
+            assert!(
+                reply.status.success(),
+                "{world} c{i}: {}",
+                text(&reply.stderr)
+            );
+            assert_eq!(text(&reply.stdout), "from npm\n", "{world} c{i}");
+        }
+        let (status, log) = host.terminate(Duration::from_secs(20));
+        assert!(status.success(), "{log}");
+    }
+}
