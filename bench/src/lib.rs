@@ -27,7 +27,7 @@ use bytes::Bytes;
 use msgbridge_compose::{compose_with, ComposeOptions, Form};
 use msgbridge_host::{
     Allocation, Broker, ComponentSpec, Host, HostConfig, Hosted, InProcessBroker, InstancePolicy,
-    Message, Outcome, Runtime,
+    Message, Outcome, Pool, Runtime,
 };
 use msgbridge_worlds::World;
 
@@ -44,8 +44,44 @@ pub struct Settings {
     pub payload: usize,
     /// Use wasmtime's pooling allocator (the host's default).
     pub pooling: bool,
+    /// Bytes of each linear memory the pool keeps resident (`None`: the host's default).
+    pub keep_resident: Option<usize>,
+    /// Whether the pool resets only dirtied pages (`None`: the host's default).
+    pub pagemap_scan: Option<bool>,
+    /// Only these `GUEST/SCENARIO` rows of the main tables (either part may be `*`), and
+    /// none of the other sections; empty: everything.
+    pub cases: Vec<String>,
     /// The command line, for the report.
     pub command: String,
+}
+
+impl Default for Settings {
+    /// The command line's defaults: 4000 messages in 5 rounds, 8 in flight, 64 B requests,
+    /// the host's pooling allocator as it is configured by default, everything measured.
+    fn default() -> Self {
+        Settings {
+            requests: 4000,
+            rounds: 5,
+            concurrency: 8,
+            payload: 64,
+            pooling: true,
+            keep_resident: None,
+            pagemap_scan: None,
+            cases: Vec::new(),
+            command: "msgbridge-bench".into(),
+        }
+    }
+}
+
+impl Settings {
+    /// Whether the main tables' row of `guest` in `scenario` is measured.
+    fn selected(&self, guest: &str, scenario: &str) -> bool {
+        self.cases.is_empty()
+            || self.cases.iter().any(|case| {
+                let (g, s) = case.split_once('/').unwrap_or((case, "*"));
+                (g == "*" || g == guest) && (s == "*" || s == scenario)
+            })
+    }
 }
 
 /// The report: Markdown, and the headline ratios.
@@ -246,6 +282,81 @@ async fn default_form_section(
     Ok((out, ratios))
 }
 
+/// The pool section: the worst cases' guests, native and spliced, on the host's default
+/// pool and on the pool msgbridge used before (64 KiB of each memory kept resident, the
+/// whole resident part reset), in alternating rounds; ratios `pool-SCENARIO-FORM/GUEST`
+/// (default pool / previous pool, the same form).
+async fn pool_section(settings: &Settings) -> Result<(String, Vec<(String, f64)>)> {
+    let default = Pool::for_this_machine();
+    let previous = Pool {
+        memory_keep_resident: 64 << 10,
+        pagemap_scan: false,
+        ..default
+    };
+    let runtimes = [
+        Runtime::with_allocation(Allocation::Pooling(default))?,
+        Runtime::with_allocation(Allocation::Pooling(previous))?,
+    ];
+    let per_round = (settings.requests / settings.rounds).max(1);
+    let scenarios = [
+        Scenario::Fresh { in_flight: 1 },
+        Scenario::Publish(64 * 1024),
+    ];
+    let mut table = String::new();
+    let mut ratios = Vec::new();
+    for guest in &GUESTS[..2] {
+        let forms = prepare(guest)?;
+        let forms = &forms[..2];
+        for scenario in scenarios {
+            // runs[pool][form]
+            let mut runs: [[Runs; 2]; 2] = Default::default();
+            for _round in 0..settings.rounds {
+                for (runtime, runs) in runtimes.iter().zip(&mut runs) {
+                    for (form, runs) in forms.iter().zip(runs.iter_mut()) {
+                        let (rate, _) =
+                            measure(runtime, form, scenario, per_round, settings).await?;
+                        runs.rates.push(rate);
+                    }
+                }
+            }
+            let rate = |pool: usize, form: usize| runs[pool][form].median_rate();
+            let _ = writeln!(
+                table,
+                "| {} | {} | {:.0} | {:.0} | {:.2} | {:.0} | {:.0} | {:.2} |",
+                guest.name,
+                scenario.name(),
+                rate(1, 0),
+                rate(1, 1),
+                rate(1, 1) / rate(1, 0),
+                rate(0, 0),
+                rate(0, 1),
+                rate(0, 1) / rate(0, 0),
+            );
+            for (f, form) in forms.iter().enumerate() {
+                ratios.push((
+                    format!("pool-{}-{}/{}", scenario.name(), form.label, guest.name),
+                    rate(0, f) / rate(1, f),
+                ));
+            }
+        }
+    }
+    let mut out = format!(
+        "\n## The pooling allocator: what stays resident\n\n\
+         The host's default pool keeps the first {} MiB of a freed memory resident and resets \
+         only the pages its instance dirtied (Linux `PAGEMAP_SCAN`, where the kernel has \
+         it); the previous one kept 64 KiB and reset all of it (`--keep-resident 65536 \
+         --pagemap-scan false`). Native and spliced on each, in alternating rounds \
+         (messages per second):\n\n",
+        default.memory_keep_resident >> 20
+    );
+    out.push_str(
+        "| guest | scenario | previous: native | spliced | spliced / native | default: native | spliced | spliced / native |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    out.push_str(&table);
+    Ok((out, ratios))
+}
+
 /// A guest in one form, ready to load.
 struct Prepared {
     label: &'static str,
@@ -297,7 +408,9 @@ impl Scenario {
 }
 
 fn size_name(size: usize) -> String {
-    if size >= 1024 {
+    if size >= 1 << 20 {
+        format!("{}MiB", size >> 20)
+    } else if size >= 1024 {
         format!("{}KiB", size / 1024)
     } else {
         format!("{size}B")
@@ -329,7 +442,7 @@ impl Runs {
 }
 
 /// The scenarios measured, in report order.
-fn scenarios(settings: &Settings) -> [Scenario; 7] {
+fn scenarios(settings: &Settings) -> [Scenario; 8] {
     [
         Scenario::Fresh { in_flight: 1 },
         Scenario::Fresh {
@@ -339,13 +452,21 @@ fn scenarios(settings: &Settings) -> [Scenario; 7] {
         Scenario::Publish(16),
         Scenario::Publish(1024),
         Scenario::Publish(64 * 1024),
+        Scenario::Publish(1 << 20),
         Scenario::Handle,
     ]
 }
 
 fn runtime(settings: &Settings) -> Result<Runtime> {
     let allocation = if settings.pooling {
-        Allocation::default()
+        let default = Pool::for_this_machine();
+        Allocation::Pooling(Pool {
+            memory_keep_resident: settings
+                .keep_resident
+                .unwrap_or(default.memory_keep_resident),
+            pagemap_scan: settings.pagemap_scan.unwrap_or(default.pagemap_scan),
+            ..default
+        })
     } else {
         Allocation::OnDemand
     };
@@ -426,8 +547,17 @@ pub async fn run(settings: &Settings) -> Result<Report> {
     let mut throughput = String::new();
     let mut latency = String::new();
     for guest in &GUESTS {
+        if !scenarios
+            .iter()
+            .any(|s| settings.selected(guest.name, &s.name()))
+        {
+            continue;
+        }
         let forms = prepare(guest)?;
         for &scenario in &scenarios {
+            if !settings.selected(guest.name, &scenario.name()) {
+                continue;
+            }
             let mut runs = vec![Runs::default(); forms.len()];
             for _round in 0..settings.rounds {
                 for (form, runs) in forms.iter().zip(&mut runs) {
@@ -526,16 +656,21 @@ pub async fn run(settings: &Settings) -> Result<Report> {
         "\n## Latency of `fresh-request-reply` (p50 / p99, ms)\n\n| guest | native | spliced | portable |\n|---|---:|---:|---:|"
     );
     out.push_str(&latency);
-    out.push_str(&composition(settings)?);
-    let (toolchain_table, toolchain_ratios) = toolchains(&runtime, settings).await?;
-    out.push_str(&toolchain_table);
-    let (async_table, async_ratios) = async_worlds(&runtime, settings).await?;
-    out.push_str(&async_table);
-    out.push_str(PROFILING);
     let mut all = headline;
     all.extend(ratios);
-    all.extend(toolchain_ratios);
-    all.extend(async_ratios);
+    if settings.cases.is_empty() {
+        out.push_str(&composition(settings)?);
+        let (toolchain_table, toolchain_ratios) = toolchains(&runtime, settings).await?;
+        out.push_str(&toolchain_table);
+        let (async_table, async_ratios) = async_worlds(&runtime, settings).await?;
+        out.push_str(&async_table);
+        let (pool_table, pool_ratios) = pool_section(settings).await?;
+        out.push_str(&pool_table);
+        all.extend(pool_ratios);
+        out.push_str(PROFILING);
+        all.extend(toolchain_ratios);
+        all.extend(async_ratios);
+    }
     Ok(Report {
         markdown: out,
         ratios: all,

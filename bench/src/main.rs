@@ -30,6 +30,23 @@ struct Args {
     /// Use wasmtime's on-demand allocator instead of the host's default pooling allocator.
     #[arg(long)]
     no_pooling: bool,
+    /// Bytes of each linear memory wasmtime's pool keeps resident between instances
+    /// (default: the host's).
+    #[arg(long, value_name = "BYTES")]
+    keep_resident: Option<usize>,
+    /// Whether the pool resets only the pages an instance dirtied (Linux `PAGEMAP_SCAN`;
+    /// default: the host's).
+    #[arg(long, value_name = "BOOL")]
+    pagemap_scan: Option<bool>,
+    /// Measure only these rows of the main tables, GUEST/SCENARIO (either may be `*`), and
+    /// skip the other sections: e.g. `--cases '*/publish-64KiB,wasmcloud-probe/*'`.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "GUEST/SCENARIO",
+        conflicts_with = "write"
+    )]
+    cases: Vec<String>,
     /// Write the report (Markdown) to this file instead of stdout.
     #[arg(long, value_name = "PATH")]
     write: Option<std::path::PathBuf>,
@@ -48,6 +65,9 @@ async fn main() -> Result<()> {
         concurrency: args.concurrency.max(1),
         payload: args.payload,
         pooling: !args.no_pooling,
+        keep_resident: args.keep_resident,
+        pagemap_scan: args.pagemap_scan,
+        cases: args.cases,
         command: std::env::args().collect::<Vec<_>>().join(" "),
     };
     if let Some(case) = &args.only {

@@ -7,9 +7,8 @@ async fn a_small_run_reports_every_table_and_ratio() {
         requests: 200,
         rounds: 2,
         concurrency: 4,
-        payload: 64,
-        pooling: true,
         command: "cargo test -p msgbridge-bench".into(),
+        ..Default::default()
     };
     let report = msgbridge_bench::run(&settings)
         .await
@@ -21,6 +20,7 @@ async fn a_small_run_reports_every_table_and_ratio() {
         "## Composition",
         "## Toolchains",
         "## Async worlds",
+        "## The pooling allocator",
     ] {
         assert!(report.markdown.contains(heading), "missing {heading}");
     }
@@ -30,6 +30,8 @@ async fn a_small_run_reports_every_table_and_ratio() {
         "warm-request-reply-spliced",
         "p99-fresh-spliced",
         "publish-64KiB-spliced",
+        "publish-1MiB-spliced",
+        "publish-1MiB-portable",
         "instantiate-and-handle-spliced",
     ] {
         let value = report
@@ -69,6 +71,21 @@ async fn a_small_run_reports_every_table_and_ratio() {
             assert!(value.is_finite() && value > 0.0, "{name} = {value}");
         }
     }
+    // The pool comparison: the worst cases' guests, native and spliced.
+    for guest in ["wasi-probe", "wasmcloud-probe"] {
+        for case in ["fresh-request-reply", "publish-64KiB"] {
+            for form in ["native", "spliced"] {
+                let name = format!("pool-{case}-{form}/{guest}");
+                let value = report
+                    .ratios
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .unwrap_or_else(|| panic!("no ratio {name}: {:?}", report.ratios))
+                    .1;
+                assert!(value.is_finite() && value > 0.0, "{name} = {value}");
+            }
+        }
+    }
     // The async probes, each in the portable form for the other async world.
     for guest in ["wasi-async-probe", "wasmcloud-async-probe"] {
         for prefix in ["async-fresh", "async-p99-fresh"] {
@@ -92,9 +109,8 @@ async fn one_case_runs_alone_and_a_wrong_name_lists_the_names() {
         requests: 40,
         rounds: 2,
         concurrency: 4,
-        payload: 64,
-        pooling: true,
         command: "cargo test -p msgbridge-bench".into(),
+        ..Default::default()
     };
     let rates = msgbridge_bench::run_one(&settings, "wasi-probe/publish-64KiB/spliced")
         .await
@@ -112,4 +128,46 @@ async fn one_case_runs_alone_and_a_wrong_name_lists_the_names() {
             .expect_err("refused");
         assert!(format!("{error:#}").contains(names), "{case}: {error:#}");
     }
+}
+
+/// `--cases` measures only the rows asked for, every form side by side, and none of the
+/// other sections.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cases_measure_only_their_rows() {
+    let settings = msgbridge_bench::Settings {
+        requests: 40,
+        rounds: 2,
+        concurrency: 4,
+        cases: vec![
+            "wasmcloud-probe/publish-1KiB".into(),
+            "*/warm-request-reply".into(),
+        ],
+        command: "cargo test -p msgbridge-bench".into(),
+        ..Default::default()
+    };
+    let report = msgbridge_bench::run(&settings)
+        .await
+        .expect("the cases run");
+    let mut rows: Vec<&str> = report
+        .ratios
+        .iter()
+        .filter(|(n, _)| n.contains('/'))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            "publish-1KiB-portable/wasmcloud-probe",
+            "publish-1KiB-spliced/wasmcloud-probe",
+            "warm-request-reply-portable/js-wasmcloud-probe",
+            "warm-request-reply-portable/wasi-probe",
+            "warm-request-reply-portable/wasmcloud-probe",
+            "warm-request-reply-spliced/js-wasmcloud-probe",
+            "warm-request-reply-spliced/wasi-probe",
+            "warm-request-reply-spliced/wasmcloud-probe",
+        ]
+    );
+    assert!(!report.markdown.contains("## Composition"));
+    assert!(!report.markdown.contains("## Async worlds"));
 }

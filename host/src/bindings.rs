@@ -33,7 +33,14 @@ pub(crate) mod wasi {
             }
         ",
         world: "guest",
-        imports: { default: async | trappable },
+        // Only what waits on the broker is async: the resources' constructors, accessors
+        // and drops are plain calls, as cheap as a wasmcloud import.
+        imports: {
+            "wasi:messaging/producer.send": async | trappable,
+            "wasi:messaging/request-reply.request": async | trappable,
+            "wasi:messaging/request-reply.reply": async | trappable,
+            default: trappable,
+        },
         exports: { default: async },
         with: {
             "wasi:messaging/types.client": crate::wasi::Client,
@@ -79,7 +86,9 @@ pub(crate) mod wasi_async {
             }
         ",
         world: "guest",
-        imports: { default: async | trappable },
+        // The draft's `async func`s are async (with the store); the resources' plain
+        // methods are plain calls.
+        imports: { default: trappable },
         exports: { default: async },
         with: {
             "wasi:messaging/types.client": crate::wasi::Client,

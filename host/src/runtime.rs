@@ -31,13 +31,24 @@ pub struct Pool {
     pub tables: u32,
     /// Largest size of one linear memory, in bytes.
     pub max_memory_size: usize,
+    /// How much of a linear memory stays resident when its slot is freed: reset in place
+    /// rather than given back to the kernel, so the next instance in the slot does not
+    /// fault those pages in again.
+    pub memory_keep_resident: usize,
+    /// The same for each table.
+    pub table_keep_resident: usize,
+    /// Reset only the pages an instance dirtied, found with Linux's `PAGEMAP_SCAN` ioctl
+    /// (kernel 6.7 or later; where it is missing wasmtime resets the whole resident part).
+    pub pagemap_scan: bool,
 }
 
 impl Pool {
     /// Sized from the machine, as `wasmtime serve` sizes its pool: 250 component instances
     /// per core (at least 500, at most 2000), with room for the many core instances,
     /// memories and tables of composed components, each memory up to 4 GiB (reserved, not
-    /// committed).
+    /// committed). A freed memory keeps its first 4 MiB resident and only the pages its
+    /// instance dirtied are reset (`PAGEMAP_SCAN`): `msgbridge-bench --keep-resident 65536
+    /// --pagemap-scan false` measures the alternative, see `docs/performance.md`.
     pub fn for_this_machine() -> Pool {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
         let instances = (cores * 250).clamp(500, 2000);
@@ -47,6 +58,9 @@ impl Pool {
             memories: instances * 4,
             tables: instances * 20,
             max_memory_size: 4 << 30,
+            memory_keep_resident: 4 << 20,
+            table_keep_resident: 16 << 10,
+            pagemap_scan: true,
         }
     }
 
@@ -62,8 +76,13 @@ impl Pool {
             .table_elements(crate::limits::DEFAULT_MAX_TABLE_ELEMENTS)
             .max_core_instance_size(8 << 20)
             .max_component_instance_size(8 << 20)
-            .linear_memory_keep_resident(64 << 10)
-            .table_keep_resident(16 << 10);
+            .linear_memory_keep_resident(self.memory_keep_resident)
+            .table_keep_resident(self.table_keep_resident)
+            .pagemap_scan(if self.pagemap_scan {
+                wasmtime::Enabled::Auto
+            } else {
+                wasmtime::Enabled::No
+            });
         pool
     }
 }

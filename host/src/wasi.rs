@@ -232,46 +232,40 @@ impl HostState {
 impl types::Host for HostState {}
 
 impl types::HostClient for HostState {
-    async fn connect(&mut self, name: String) -> wasmtime::Result<Result<Resource<Client>, Error>> {
+    fn connect(&mut self, name: String) -> wasmtime::Result<Result<Resource<Client>, Error>> {
         Ok(Ok(self.connect_client(name)?))
     }
 
-    async fn disconnect(
-        &mut self,
-        client: Resource<Client>,
-    ) -> wasmtime::Result<Result<(), Error>> {
+    fn disconnect(&mut self, client: Resource<Client>) -> wasmtime::Result<Result<(), Error>> {
         let client = self.table.get_mut(&client)?;
         client.connected = false;
         tracing::trace!(component = %self.component, name = client.name, "client disconnected");
         Ok(Ok(()))
     }
 
-    async fn drop(&mut self, client: Resource<Client>) -> wasmtime::Result<()> {
+    fn drop(&mut self, client: Resource<Client>) -> wasmtime::Result<()> {
         self.table.delete(client)?;
         Ok(())
     }
 }
 
 impl types::HostMessage for HostState {
-    async fn new(&mut self, data: Vec<u8>) -> wasmtime::Result<Resource<WasiMessage>> {
+    fn new(&mut self, data: Vec<u8>) -> wasmtime::Result<Resource<WasiMessage>> {
         Ok(self.table.push(WasiMessage {
             data: data.into(),
             ..WasiMessage::default()
         })?)
     }
 
-    async fn topic(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<Option<String>> {
+    fn topic(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<Option<String>> {
         Ok(self.table.get(&message)?.topic.clone())
     }
 
-    async fn content_type(
-        &mut self,
-        message: Resource<WasiMessage>,
-    ) -> wasmtime::Result<Option<String>> {
+    fn content_type(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<Option<String>> {
         Ok(self.table.get(&message)?.content_type.clone())
     }
 
-    async fn set_content_type(
+    fn set_content_type(
         &mut self,
         message: Resource<WasiMessage>,
         content_type: String,
@@ -280,23 +274,16 @@ impl types::HostMessage for HostState {
         Ok(())
     }
 
-    async fn data(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<Vec<u8>> {
+    fn data(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<Vec<u8>> {
         Ok(self.table.get(&message)?.data.to_vec())
     }
 
-    async fn set_data(
-        &mut self,
-        message: Resource<WasiMessage>,
-        data: Vec<u8>,
-    ) -> wasmtime::Result<()> {
+    fn set_data(&mut self, message: Resource<WasiMessage>, data: Vec<u8>) -> wasmtime::Result<()> {
         self.table.get_mut(&message)?.data = data.into();
         Ok(())
     }
 
-    async fn metadata(
-        &mut self,
-        message: Resource<WasiMessage>,
-    ) -> wasmtime::Result<Option<Metadata>> {
+    fn metadata(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<Option<Metadata>> {
         let metadata = &self.table.get(&message)?.metadata;
         Ok(if metadata.is_empty() {
             None
@@ -305,7 +292,7 @@ impl types::HostMessage for HostState {
         })
     }
 
-    async fn add_metadata(
+    fn add_metadata(
         &mut self,
         message: Resource<WasiMessage>,
         key: String,
@@ -319,7 +306,7 @@ impl types::HostMessage for HostState {
         Ok(())
     }
 
-    async fn set_metadata(
+    fn set_metadata(
         &mut self,
         message: Resource<WasiMessage>,
         meta: Metadata,
@@ -328,7 +315,7 @@ impl types::HostMessage for HostState {
         Ok(())
     }
 
-    async fn remove_metadata(
+    fn remove_metadata(
         &mut self,
         message: Resource<WasiMessage>,
         key: String,
@@ -340,7 +327,7 @@ impl types::HostMessage for HostState {
         Ok(())
     }
 
-    async fn drop(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<()> {
+    fn drop(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<()> {
         self.table.delete(message)?;
         Ok(())
     }
@@ -366,11 +353,11 @@ impl producer::Host for HostState {
 }
 
 impl request_reply::HostRequestOptions for HostState {
-    async fn new(&mut self) -> wasmtime::Result<Resource<RequestOptions>> {
+    fn new(&mut self) -> wasmtime::Result<Resource<RequestOptions>> {
         Ok(self.table.push(RequestOptions::default())?)
     }
 
-    async fn set_timeout_ms(
+    fn set_timeout_ms(
         &mut self,
         options: Resource<RequestOptions>,
         timeout_ms: u32,
@@ -379,7 +366,7 @@ impl request_reply::HostRequestOptions for HostState {
         Ok(())
     }
 
-    async fn set_expected_replies(
+    fn set_expected_replies(
         &mut self,
         options: Resource<RequestOptions>,
         expected_replies: u32,
@@ -388,7 +375,7 @@ impl request_reply::HostRequestOptions for HostState {
         Ok(())
     }
 
-    async fn drop(&mut self, options: Resource<RequestOptions>) -> wasmtime::Result<()> {
+    fn drop(&mut self, options: Resource<RequestOptions>) -> wasmtime::Result<()> {
         self.table.delete(options)?;
         Ok(())
     }

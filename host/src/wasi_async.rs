@@ -49,90 +49,76 @@ impl<T> types::HostClientWithStore<T> for HasSelf<HostState> {
 }
 
 impl types::HostClient for HostState {
-    async fn disconnect(
-        &mut self,
-        client: Resource<Client>,
-    ) -> wasmtime::Result<Result<(), Error>> {
-        Ok(sync::types::HostClient::disconnect(self, client)
-            .await?
+    fn disconnect(&mut self, client: Resource<Client>) -> wasmtime::Result<Result<(), Error>> {
+        Ok(sync::types::HostClient::disconnect(self, client)?
             .map_err(|e| WasiError::from(e).into()))
     }
 
-    async fn drop(&mut self, client: Resource<Client>) -> wasmtime::Result<()> {
-        sync::types::HostClient::drop(self, client).await
+    fn drop(&mut self, client: Resource<Client>) -> wasmtime::Result<()> {
+        sync::types::HostClient::drop(self, client)
     }
 }
 
 impl types::HostMessage for HostState {
-    async fn new(&mut self, data: Vec<u8>) -> wasmtime::Result<Resource<WasiMessage>> {
-        sync::types::HostMessage::new(self, data).await
+    fn new(&mut self, data: Vec<u8>) -> wasmtime::Result<Resource<WasiMessage>> {
+        sync::types::HostMessage::new(self, data)
     }
 
-    async fn topic(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<Option<String>> {
-        sync::types::HostMessage::topic(self, message).await
+    fn topic(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<Option<String>> {
+        sync::types::HostMessage::topic(self, message)
     }
 
-    async fn content_type(
-        &mut self,
-        message: Resource<WasiMessage>,
-    ) -> wasmtime::Result<Option<String>> {
-        sync::types::HostMessage::content_type(self, message).await
+    fn content_type(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<Option<String>> {
+        sync::types::HostMessage::content_type(self, message)
     }
 
-    async fn set_content_type(
+    fn set_content_type(
         &mut self,
         message: Resource<WasiMessage>,
         content_type: String,
     ) -> wasmtime::Result<()> {
-        sync::types::HostMessage::set_content_type(self, message, content_type).await
+        sync::types::HostMessage::set_content_type(self, message, content_type)
     }
 
-    async fn data(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<Vec<u8>> {
-        sync::types::HostMessage::data(self, message).await
+    fn data(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<Vec<u8>> {
+        sync::types::HostMessage::data(self, message)
     }
 
-    async fn set_data(
-        &mut self,
-        message: Resource<WasiMessage>,
-        data: Vec<u8>,
-    ) -> wasmtime::Result<()> {
-        sync::types::HostMessage::set_data(self, message, data).await
+    fn set_data(&mut self, message: Resource<WasiMessage>, data: Vec<u8>) -> wasmtime::Result<()> {
+        sync::types::HostMessage::set_data(self, message, data)
     }
 
-    async fn metadata(
-        &mut self,
-        message: Resource<WasiMessage>,
-    ) -> wasmtime::Result<Option<Metadata>> {
-        sync::types::HostMessage::metadata(self, message).await
+    fn metadata(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<Option<Metadata>> {
+        sync::types::HostMessage::metadata(self, message)
     }
 
-    async fn add_metadata(
+    fn add_metadata(
         &mut self,
         message: Resource<WasiMessage>,
         key: String,
         value: String,
     ) -> wasmtime::Result<()> {
-        sync::types::HostMessage::add_metadata(self, message, key, value).await
+        sync::types::HostMessage::add_metadata(self, message, key, value)
     }
 
-    async fn set_metadata(
+    fn set_metadata(
         &mut self,
         message: Resource<WasiMessage>,
         meta: Metadata,
     ) -> wasmtime::Result<()> {
-        sync::types::HostMessage::set_metadata(self, message, meta).await
+        sync::types::HostMessage::set_metadata(self, message, meta)
     }
 
-    async fn remove_metadata(
+    fn remove_metadata(
         &mut self,
         message: Resource<WasiMessage>,
         key: String,
     ) -> wasmtime::Result<()> {
-        sync::types::HostMessage::remove_metadata(self, message, key).await
+        sync::types::HostMessage::remove_metadata(self, message, key)
     }
 
-    async fn drop(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<()> {
-        sync::types::HostMessage::drop(self, message).await
+    fn drop(&mut self, message: Resource<WasiMessage>) -> wasmtime::Result<()> {
+        sync::types::HostMessage::drop(self, message)
     }
 }
 
@@ -160,19 +146,19 @@ impl<T> producer::HostWithStore<T> for HasSelf<HostState> {
 impl request_reply::Host for HostState {}
 
 impl request_reply::HostRequestOptions for HostState {
-    async fn new(&mut self) -> wasmtime::Result<Resource<RequestOptions>> {
-        sync::request_reply::HostRequestOptions::new(self).await
+    fn new(&mut self) -> wasmtime::Result<Resource<RequestOptions>> {
+        sync::request_reply::HostRequestOptions::new(self)
     }
 
-    async fn set_timeout_ms(
+    fn set_timeout_ms(
         &mut self,
         options: Resource<RequestOptions>,
         timeout_ms: u32,
     ) -> wasmtime::Result<()> {
-        sync::request_reply::HostRequestOptions::set_timeout_ms(self, options, timeout_ms).await
+        sync::request_reply::HostRequestOptions::set_timeout_ms(self, options, timeout_ms)
     }
 
-    async fn set_expected_replies(
+    fn set_expected_replies(
         &mut self,
         options: Resource<RequestOptions>,
         expected_replies: u32,
@@ -182,11 +168,10 @@ impl request_reply::HostRequestOptions for HostState {
             options,
             expected_replies,
         )
-        .await
     }
 
-    async fn drop(&mut self, options: Resource<RequestOptions>) -> wasmtime::Result<()> {
-        sync::request_reply::HostRequestOptions::drop(self, options).await
+    fn drop(&mut self, options: Resource<RequestOptions>) -> wasmtime::Result<()> {
+        sync::request_reply::HostRequestOptions::drop(self, options)
     }
 }
 

@@ -21,7 +21,7 @@
 
 use msgbridge_bridge_runtime::text;
 use msgbridge_bridge_runtime::{
-    bytes, client_name, guest_copy, load32, load8, pool_realloc, same_bytes, state, store32,
+    bytes, client_name, guest_alloc, load32, load8, pool_realloc, same_bytes, state, store32,
     store8, Buf, Pool,
 };
 
@@ -75,6 +75,10 @@ struct State {
     has_client: u32,
     client: u32,
     has_incoming: u32,
+    /// Non-zero while `handle` reads the incoming message's topic and data: the host then
+    /// writes them straight into guest allocations, which the guest's `handle-message`
+    /// takes over (no copy out of the pool).
+    direct: u32,
     /// The host's message being handled (owned until `handle` returns).
     incoming: u32,
     /// The reply subject the guest was given for `incoming`.
@@ -197,7 +201,12 @@ pub extern "C" fn cabi_import_realloc(
     align: u32,
     new_len: u32,
 ) -> *mut u8 {
-    pool_realloc(&mut st().pool, old, old_len, align, new_len)
+    let st = st();
+    if st.direct != 0 && old.is_null() && old_len == 0 {
+        // SAFETY: a fresh allocation of the guest's, handed to its `handle-message`.
+        return unsafe { guest_alloc(new_len, align) };
+    }
+    pool_realloc(&mut st.pool, old, old_len, align, new_len)
 }
 
 /// Memory for arguments the host passes to an export (none today: `handle` takes a
@@ -218,18 +227,21 @@ pub extern "C" fn cabi_export_realloc(
 pub extern "C" fn handle(m: u32) -> u32 {
     let st = st();
     let r = ret_ptr(st);
-    // SAFETY: `r` is a return area; the strings the host writes live in the pool until
-    // the release at the end.
-    let (sp, sl, dp, dl) = unsafe {
+    // SAFETY: `r` is a return area; with `direct` set the host writes the topic and the
+    // data into new guest allocations, which the guest's export takes over below.
+    st.direct = 1;
+    let (gs, sl, gb, dl) = unsafe {
         message_topic(m, r);
-        let (sp, sl) = if load8(r as *const u8) != 0 {
+        let (gs, sl) = if load8(r as *const u8) != 0 {
             (load32((r + 4) as *const u8), load32((r + 8) as *const u8))
         } else {
-            (0, 0)
+            (guest_alloc(0, 1) as u32, 0)
         };
         message_data(m, r);
-        (sp, sl, load32(r as *const u8), load32((r + 4) as *const u8))
+        (gs, sl, load32(r as *const u8), load32((r + 4) as *const u8))
     };
+    let st = self::st();
+    st.direct = 0;
     st.sequence += 1;
     st.reply_subject.clear();
     text::reply_subject_prefix(&mut st.reply_subject);
@@ -240,8 +252,6 @@ pub extern "C" fn handle(m: u32) -> u32 {
     // SAFETY: the guest takes ownership of the three allocations (as a lifted call's
     // arguments); its result is valid until its post-return function runs.
     unsafe {
-        let gs = guest_copy(sp as usize as *const u8, sl) as u32;
-        let gb = guest_copy(dp as usize as *const u8, dl) as u32;
         let gr = st.reply_subject.to_guest() as u32;
         let g = guest_handle(gs, sl, gb, dl, 1, gr, st.reply_subject.len());
         let st = self::st();
@@ -298,29 +308,29 @@ pub extern "C" fn request(sp: u32, sl: u32, bp: u32, bl: u32, timeout_ms: u32, r
                     timeout_message(&mut st.scratch, timeout_ms);
                     write_string_error(ret, &st.scratch);
                 } else {
+                    // The reply's topic and data are written by the host straight into
+                    // guest allocations, which the guest owns as the call's results.
                     let first = load32(list as *const u8);
+                    st.direct = 1;
                     message_topic(first, r);
                     let (gs, gsl) = if load8(r as *const u8) != 0 {
-                        let l = load32((r + 8) as *const u8);
-                        (
-                            guest_copy(load32((r + 4) as *const u8) as usize as *const u8, l),
-                            l,
-                        )
+                        (load32((r + 4) as *const u8), load32((r + 8) as *const u8))
                     } else {
-                        (guest_copy(core::ptr::dangling::<u8>(), 0), 0)
+                        (guest_alloc(0, 1) as u32, 0)
                     };
                     message_data(first, r);
-                    let bl = load32((r + 4) as *const u8);
-                    let gb = guest_copy(load32(r as *const u8) as usize as *const u8, bl);
+                    let (gb, bl) = (load32(r as *const u8), load32((r + 4) as *const u8));
+                    let st = self::st();
+                    st.direct = 0;
                     let mut i = 0;
                     while i < count {
                         message_drop(load32((list + 4 * i) as *const u8));
                         i += 1;
                     }
                     store8(ret as *mut u8, 0);
-                    store32((ret + 4) as *mut u8, gs as u32);
+                    store32((ret + 4) as *mut u8, gs);
                     store32((ret + 8) as *mut u8, gsl);
-                    store32((ret + 12) as *mut u8, gb as u32);
+                    store32((ret + 12) as *mut u8, gb);
                     store32((ret + 16) as *mut u8, bl);
                     store8((ret + 20) as *mut u8, 0);
                 }
