@@ -344,10 +344,12 @@ async fn pool_section(settings: &Settings) -> Result<(String, Vec<(String, f64)>
         "\n## The pooling allocator: what stays resident\n\n\
          The host's default pool keeps the first {} MiB of a freed memory resident and resets \
          only the pages its instance dirtied (Linux `PAGEMAP_SCAN`, where the kernel has \
-         it); the previous one kept 64 KiB and reset all of it (`--keep-resident 65536 \
+         it); the previous one kept {} KiB and reset all of it (`--keep-resident {} \
          --pagemap-scan false`). Native and spliced on each, in alternating rounds \
          (messages per second):\n\n",
-        default.memory_keep_resident >> 20
+        default.memory_keep_resident >> 20,
+        previous.memory_keep_resident >> 10,
+        previous.memory_keep_resident,
     );
     out.push_str(
         "| guest | scenario | previous: native | spliced | spliced / native | default: native | spliced | spliced / native |\n\
@@ -666,10 +668,10 @@ pub async fn run(settings: &Settings) -> Result<Report> {
         out.push_str(&async_table);
         let (pool_table, pool_ratios) = pool_section(settings).await?;
         out.push_str(&pool_table);
-        all.extend(pool_ratios);
         out.push_str(PROFILING);
         all.extend(toolchain_ratios);
         all.extend(async_ratios);
+        all.extend(pool_ratios);
     }
     Ok(Report {
         markdown: out,

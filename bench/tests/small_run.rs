@@ -1,6 +1,17 @@
 //! A small run of the benchmark (`--requests 200`), so that it cannot rot: every scenario
 //! runs for every guest and form, and the report has its tables and headline ratios.
 
+/// Asserts that the report has the ratio `name` and that it is a measured, positive figure.
+fn assert_measured(report: &msgbridge_bench::Report, name: &str) {
+    let value = report
+        .ratios
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no ratio {name}: {:?}", report.ratios))
+        .1;
+    assert!(value.is_finite() && value > 0.0, "{name} = {value}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_small_run_reports_every_table_and_ratio() {
     let settings = msgbridge_bench::Settings {
@@ -34,13 +45,7 @@ async fn a_small_run_reports_every_table_and_ratio() {
         "publish-1MiB-portable",
         "instantiate-and-handle-spliced",
     ] {
-        let value = report
-            .ratios
-            .iter()
-            .find(|(n, _)| n == name)
-            .unwrap_or_else(|| panic!("no ratio {name}: {:?}", report.ratios))
-            .1;
-        assert!(value.is_finite() && value > 0.0, "{name} = {value}");
+        assert_measured(&report, name);
     }
     for guest in ["wasi-probe", "wasmcloud-probe", "js-wasmcloud-probe"] {
         assert!(
@@ -62,13 +67,7 @@ async fn a_small_run_reports_every_table_and_ratio() {
     ] {
         for prefix in ["toolchain-fresh", "toolchain-p99-fresh"] {
             let name = format!("{prefix}-{form}/{guest}");
-            let value = report
-                .ratios
-                .iter()
-                .find(|(n, _)| *n == name)
-                .unwrap_or_else(|| panic!("no ratio {name}: {:?}", report.ratios))
-                .1;
-            assert!(value.is_finite() && value > 0.0, "{name} = {value}");
+            assert_measured(&report, &name);
         }
     }
     // The pool comparison: the worst cases' guests, native and spliced.
@@ -76,13 +75,7 @@ async fn a_small_run_reports_every_table_and_ratio() {
         for case in ["fresh-request-reply", "publish-64KiB"] {
             for form in ["native", "spliced"] {
                 let name = format!("pool-{case}-{form}/{guest}");
-                let value = report
-                    .ratios
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .unwrap_or_else(|| panic!("no ratio {name}: {:?}", report.ratios))
-                    .1;
-                assert!(value.is_finite() && value > 0.0, "{name} = {value}");
+                assert_measured(&report, &name);
             }
         }
     }
@@ -90,13 +83,7 @@ async fn a_small_run_reports_every_table_and_ratio() {
     for guest in ["wasi-async-probe", "wasmcloud-async-probe"] {
         for prefix in ["async-fresh", "async-p99-fresh"] {
             let name = format!("{prefix}-portable/{guest}");
-            let value = report
-                .ratios
-                .iter()
-                .find(|(n, _)| *n == name)
-                .unwrap_or_else(|| panic!("no ratio {name}: {:?}", report.ratios))
-                .1;
-            assert!(value.is_finite() && value > 0.0, "{name} = {value}");
+            assert_measured(&report, &name);
         }
     }
 }
