@@ -225,6 +225,20 @@ pub enum ComposeError {
         /// The world it speaks now, that of the host it was adapted for.
         world: World,
     },
+    /// The portable form was needed (asked for, or the guest cannot be spliced) for a
+    /// direction that has no portable halves ([`crate::Direction::has_halves`]).
+    #[error(
+        "{direction} has no portable form: a synchronous guest's import may not block on an \
+         asynchronous host (the canonical ABI's `Task.may_block`), so only the spliced bridge, \
+         fused into the guest's own component, adapts it{}",
+        match .spliced_because { Some(reason) => format!("; this guest cannot be spliced: {reason}"), None => ". Compose it without --portable".to_string() }
+    )]
+    NoPortableForm {
+        /// The direction.
+        direction: crate::Direction,
+        /// Why the guest could not be spliced, when that is how the portable form came up.
+        spliced_because: Option<crate::NotSpliceable>,
+    },
     /// The composed component failed msgbridge's own checks (a bug in msgbridge).
     #[error("the composed component is wrong, which is a msgbridge bug: {problem}")]
     Check {

@@ -125,10 +125,10 @@ impl Plan {
     pub fn halves(&self) -> Vec<&'static str> {
         let mut halves = Vec::new();
         if self.sender {
-            halves.push(adapter(self.direction(), Role::Sender).name);
+            halves.extend(adapter(self.direction(), Role::Sender).map(|a| a.name));
         }
         if self.receiver {
-            halves.push(adapter(self.direction(), Role::Receiver).name);
+            halves.extend(adapter(self.direction(), Role::Receiver).map(|a| a.name));
         }
         halves
     }
@@ -202,6 +202,12 @@ pub fn compose_with(guest: &[u8], options: &ComposeOptions) -> Result<Composed, 
             Attempt::Portable(reason) => Some(reason),
         },
     };
+    if !plan.direction().has_halves() {
+        return Err(ComposeError::NoPortableForm {
+            direction: plan.direction(),
+            spliced_because: portable_because,
+        });
+    }
     Ok(Composed {
         bytes: portable(guest, &inspection, &plan, options)?,
         form: Form::Portable,
@@ -221,6 +227,12 @@ pub fn default_form(
     let plan = plan(&inspection, options.target)?;
     Ok(match attempt_splice(guest, &inspection, &plan, options)? {
         Attempt::Spliced(_) => (Form::Spliced, None),
+        Attempt::Portable(reason) if !plan.direction().has_halves() => {
+            return Err(ComposeError::NoPortableForm {
+                direction: plan.direction(),
+                spliced_because: Some(reason),
+            })
+        }
         Attempt::Portable(reason) => (Form::Portable, Some(reason)),
     })
 }
@@ -257,8 +269,14 @@ fn portable(
     plan: &Plan,
     options: &ComposeOptions,
 ) -> Result<Vec<u8>, ComposeError> {
+    let half = |role| {
+        adapter(plan.direction(), role).ok_or(ComposeError::NoPortableForm {
+            direction: plan.direction(),
+            spliced_because: None,
+        })
+    };
     let sender = if plan.sender {
-        let half = adapter(plan.direction(), Role::Sender);
+        let half = half(Role::Sender)?;
         Some(if plan.direction().connects_client() {
             client_name::with_client_name(half.bytes, &options.client_name)
                 .map_err(ComposeError::ClientName)?
@@ -268,9 +286,10 @@ fn portable(
     } else {
         None
     };
-    let receiver = plan
-        .receiver
-        .then(|| adapter(plan.direction(), Role::Receiver).bytes);
+    let receiver = match plan.receiver {
+        true => Some(half(Role::Receiver)?.bytes),
+        false => None,
+    };
     let composed = graph::build(guest, inspection, sender, receiver)?;
     graph::check(&composed, inspection, plan)?;
     Ok(composed)

@@ -27,6 +27,29 @@ pub fn mapping_texts() -> Vec<(&'static str, &'static str)> {
         ("reply_to_unsupported", mapping::REPLY_TO_UNSUPPORTED),
         ("reply_subject_expired", mapping::REPLY_SUBJECT_EXPIRED),
         ("client_disconnected", mapping::CLIENT_DISCONNECTED),
+        ("body_too_large_prefix", mapping::BODY_TOO_LARGE_PREFIX),
+        ("body_too_large_suffix", mapping::BODY_TOO_LARGE_SUFFIX),
+        (
+            "error_subject_invalid",
+            mapping::WASMCLOUD_ASYNC_ERROR_NAMES[0],
+        ),
+        (
+            "error_access_denied",
+            mapping::WASMCLOUD_ASYNC_ERROR_NAMES[1],
+        ),
+        ("error_timeout", mapping::WASMCLOUD_ASYNC_ERROR_NAMES[2]),
+        (
+            "error_broker_unavailable",
+            mapping::WASMCLOUD_ASYNC_ERROR_NAMES[3],
+        ),
+        (
+            "error_message_too_large",
+            mapping::WASMCLOUD_ASYNC_ERROR_NAMES[4],
+        ),
+        (
+            "error_quota_exceeded",
+            mapping::WASMCLOUD_ASYNC_ERROR_NAMES[5],
+        ),
     ]
 }
 
@@ -44,6 +67,11 @@ pub fn source() -> String {
             starts_with_expr(text.as_bytes())
         );
     }
+    let _ = writeln!(
+        out,
+        "/// The most bytes a streamed body is read into one message (`msgbridge_mapping::MAX_STREAMED_BODY`).\n#[allow(dead_code)]\npub const MAX_STREAMED_BODY: u32 = {};\n",
+        mapping::MAX_STREAMED_BODY
+    );
     classifier(&mut out);
     out
 }

@@ -106,6 +106,19 @@ pub unsafe fn guest_alloc(len: u32, align: u32) -> *mut u8 {
     p
 }
 
+/// Resizes the guest allocation `p` of `old_len` bytes (aligned to `align`) to `new_len`
+/// bytes with the guest's allocator, keeping its contents; the guest owns the result.
+///
+/// # Safety
+/// `p` must be a guest allocation of `old_len` bytes (or null with `old_len` 0).
+pub unsafe fn guest_resize(p: *mut u8, old_len: u32, align: u32, new_len: u32) -> *mut u8 {
+    let q = unsafe { guest_realloc(p, old_len as usize, align as usize, new_len as usize) };
+    if q.is_null() && new_len != 0 {
+        trap();
+    }
+    q
+}
+
 /// Copies `len` bytes at `src` into a new guest allocation.
 ///
 /// # Safety

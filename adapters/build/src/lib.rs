@@ -223,14 +223,19 @@ fn global_names_only(module: &[u8]) -> Result<Vec<u8>, String> {
 
 /// The checks wasmtime's `verify` makes of its preview1 adapter, for msgbridge's bridges:
 /// a core module with no data or element segments, no memory or start function of its own,
-/// importing only the guest's memory, functions of the guest's main module and the
-/// messaging interfaces.
+/// importing only the guest's memory, functions of the guest's main module, the messaging
+/// interfaces and, for a bridge to an asynchronous world, the canonical ABI's async
+/// built-ins (`$root`'s and a messaging export's `[task-return]`).
 pub fn bridge_shape(module: &[u8]) -> Result<(), String> {
     use wasmparser::{Parser, Payload, TypeRef};
+    let messaging = |module: &str| {
+        module.starts_with("wasi:messaging/") || module.starts_with("wasmcloud:messaging/")
+    };
     let allowed = |module: &str| {
         module == "__main_module__"
-            || module.starts_with("wasi:messaging/")
-            || module.starts_with("wasmcloud:messaging/")
+            || module == "$root"
+            || messaging(module)
+            || module.strip_prefix("[export]").is_some_and(messaging)
     };
     wasmparser::Validator::new()
         .validate_all(module)

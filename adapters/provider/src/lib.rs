@@ -79,8 +79,10 @@ macro_rules! artefact {
     };
 }
 
-/// Every prebuilt adapter: the synchronous directions' four halves, the two bridges, then
-/// the asynchronous directions' four halves (no bridge: see `Direction::has_bridge`).
+/// Every prebuilt adapter: the synchronous directions' four halves, their two bridges, the
+/// asynchronous directions' four halves (no bridge: see `Direction::has_bridge`), then the
+/// bridge of a synchronous guest on an asynchronous host (no halves: see
+/// `Direction::has_halves`).
 pub const ARTEFACTS: &[Artefact] = &[
     artefact!(
         "wasi-on-wasmcloud-sender",
@@ -152,17 +154,24 @@ pub const ARTEFACTS: &[Artefact] = &[
         Some(Role::Receiver),
         "Exports the async wasi:messaging@0.2.0-draft (Omnia) incoming-handler around a wasmcloud:messaging@0.3.0 guest's handler."
     ),
+    artefact!(
+        "wasmcloud-on-wasmcloud-async-bridge",
+        Kind::Bridge,
+        Direction::WasmcloudOnWasmcloudAsync,
+        None,
+        "Spliced into a synchronous wasmcloud:messaging@0.2.0 guest: serves its consumer import with the async wasmcloud:messaging@0.3.0 and exports @0.3.0's async handler."
+    ),
 ];
 
 /// `SHA256  BYTES  FILE` for every artefact, as `msgbridge-adapters-build` wrote it.
 pub const MANIFEST: &str = include_str!("../artefacts/MANIFEST");
 
-/// The half for `direction` and `role`.
-pub fn adapter(direction: Direction, role: Role) -> &'static Artefact {
+/// The half for `direction` and `role`, if halves are built for it
+/// ([`Direction::has_halves`]).
+pub fn adapter(direction: Direction, role: Role) -> Option<&'static Artefact> {
     ARTEFACTS
         .iter()
         .find(|a| a.direction == direction && a.role == Some(role))
-        .expect("ARTEFACTS lists a half for every direction and role")
 }
 
 /// The bridge (core module) for `direction`, if one is built for it
@@ -192,10 +201,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_direction_has_two_halves_and_the_sync_ones_a_bridge() {
+    fn the_same_kind_directions_have_two_halves_and_the_sync_guests_a_bridge() {
         for direction in Direction::ALL {
             for role in [Role::Sender, Role::Receiver] {
-                let half = adapter(direction, role);
+                let Some(half) = adapter(direction, role) else {
+                    assert!(!direction.has_halves(), "{direction} has no {role:?} half");
+                    continue;
+                };
+                assert!(direction.has_halves());
                 assert_eq!(half.kind, Kind::Half);
                 assert_eq!(
                     half.name,
@@ -214,7 +227,7 @@ mod tests {
                 direction.has_bridge()
             );
         }
-        assert_eq!(ARTEFACTS.len(), 10);
+        assert_eq!(ARTEFACTS.len(), 11);
     }
 
     #[test]

@@ -13,8 +13,7 @@ use crate::{Direction, World};
 /// guest of that world imports, but `types`, which their `use`s bring in) and, when the
 /// guest has a handler, exports the host world's handler. Its package name never reaches
 /// the spliced component, which names only interfaces.
-fn world_text(guest: World, with_handler: bool) -> String {
-    let host = guest.other();
+fn world_text(host: World, with_handler: bool) -> String {
     let mut text = String::from("package msgbridge:splice@0.1.0;\n\nworld bridge {\n");
     for import in host.guest_imports() {
         if *import != host.types_interface() {
@@ -30,19 +29,21 @@ fn world_text(guest: World, with_handler: bool) -> String {
 
 /// The host world's messaging package files, from `msgbridge-wit`, whose directories are
 /// named as under `wit/deps/`: `ns-name-version` (`wasmcloud-messaging-0.2.0`).
-fn target_package(guest: World) -> Option<&'static msgbridge_wit::EmbeddedPackage> {
-    let host = guest.other();
+fn target_package(host: World) -> Option<&'static msgbridge_wit::EmbeddedPackage> {
     let dir = format!(
         "{}-{}",
         host.package_name().replace(':', "-"),
         host.version()
     );
-    msgbridge_wit::BRIDGED.iter().find(|p| p.dir == dir)
+    msgbridge_wit::BRIDGED
+        .iter()
+        .chain(msgbridge_wit::ASYNC)
+        .find(|p| p.dir == dir)
 }
 
 /// Embeds the bridge's world into `module`.
-fn embed_world(module: &mut Vec<u8>, guest: World, with_handler: bool) -> Result<(), SpliceError> {
-    let package = target_package(guest).ok_or_else(|| {
+fn embed_world(module: &mut Vec<u8>, host: World, with_handler: bool) -> Result<(), SpliceError> {
+    let package = target_package(host).ok_or_else(|| {
         SpliceError::BridgeWit("msgbridge-wit has no package for the host world".into())
     })?;
     let mut resolve = Resolve::default();
@@ -57,7 +58,7 @@ fn embed_world(module: &mut Vec<u8>, guest: World, with_handler: bool) -> Result
         .push_group(group)
         .map_err(|e| SpliceError::BridgeWit(e.into()))?;
     let id = resolve
-        .push_str("msgbridge-splice.wit", &world_text(guest, with_handler))
+        .push_str("msgbridge-splice.wit", &world_text(host, with_handler))
         .map_err(|e| SpliceError::BridgeWit(e.into()))?;
     let world = resolve
         .select_world(&[id], Some("bridge"))
@@ -171,7 +172,7 @@ pub(crate) fn prepare(
     } else {
         bytes.to_vec()
     };
-    embed_world(&mut module, direction.guest(), with_handler)?;
+    embed_world(&mut module, direction.host(), with_handler)?;
     Ok(module)
 }
 
@@ -214,19 +215,25 @@ mod tests {
     #[test]
     fn the_bridge_world_imports_what_it_calls_and_exports_the_hosts_handler() {
         assert_eq!(
-            world_text(World::Wasi, true),
+            world_text(World::Wasmcloud, true),
             "package msgbridge:splice@0.1.0;\n\nworld bridge {\n  \
              import wasmcloud:messaging/consumer@0.2.0;\n  \
              export wasmcloud:messaging/handler@0.2.0;\n}\n"
         );
         assert_eq!(
-            world_text(World::Wasmcloud, false),
+            world_text(World::Wasi, false),
             "package msgbridge:splice@0.1.0;\n\nworld bridge {\n  \
              import wasi:messaging/producer@0.2.0-draft;\n  \
              import wasi:messaging/request-reply@0.2.0-draft;\n}\n"
         );
-        for guest in World::SYNC {
-            assert!(target_package(guest).is_some(), "{guest}");
+        assert_eq!(
+            world_text(World::WasmcloudAsync, true),
+            "package msgbridge:splice@0.1.0;\n\nworld bridge {\n  \
+             import wasmcloud:messaging/consumer@0.3.0;\n  \
+             export wasmcloud:messaging/handler@0.3.0;\n}\n"
+        );
+        for direction in Direction::ALL.into_iter().filter(|d| d.has_bridge()) {
+            assert!(target_package(direction.host()).is_some(), "{direction}");
         }
     }
 

@@ -48,9 +48,14 @@ impl fmt::Display for WasiError {
 /// wasmCloud v2.8's bound on a body it collects.
 pub const MAX_STREAMED_BODY: usize = 16 << 20;
 
+/// What precedes the bound in [`body_too_large_message`].
+pub const BODY_TOO_LARGE_PREFIX: &str = "message body exceeds the ";
+/// What follows the bound in [`body_too_large_message`].
+pub const BODY_TOO_LARGE_SUFFIX: &str = "-byte limit on a streamed body";
+
 /// The error text for a streamed body longer than `limit` bytes.
 pub fn body_too_large_message(limit: usize) -> String {
-    format!("message body exceeds the {limit}-byte limit on a streamed body")
+    format!("{BODY_TOO_LARGE_PREFIX}{limit}{BODY_TOO_LARGE_SUFFIX}")
 }
 
 /// Prefix of wasmCloud's error string for a request that got no reply in time.
@@ -236,18 +241,48 @@ pub enum WasmcloudAsyncError {
     Other(String),
 }
 
+/// The names of `wasmcloud:messaging@0.3.0`'s `error` cases without a payload, in the WIT's
+/// order (its discriminants 0 to 5); `other(string)` is case 6.
+pub const WASMCLOUD_ASYNC_ERROR_NAMES: [&str; 6] = [
+    "subject-invalid",
+    "access-denied",
+    "timeout",
+    "broker-unavailable",
+    "message-too-large",
+    "quota-exceeded",
+];
+
 impl WasmcloudAsyncError {
     /// The case's name in the WIT (`subject-invalid`, ...), or the text of `other`.
     pub fn text(&self) -> &str {
+        let named = |case: usize| WASMCLOUD_ASYNC_ERROR_NAMES[case];
         match self {
-            WasmcloudAsyncError::SubjectInvalid => "subject-invalid",
-            WasmcloudAsyncError::AccessDenied => "access-denied",
-            WasmcloudAsyncError::Timeout => "timeout",
-            WasmcloudAsyncError::BrokerUnavailable => "broker-unavailable",
-            WasmcloudAsyncError::MessageTooLarge => "message-too-large",
-            WasmcloudAsyncError::QuotaExceeded => "quota-exceeded",
+            WasmcloudAsyncError::SubjectInvalid => named(0),
+            WasmcloudAsyncError::AccessDenied => named(1),
+            WasmcloudAsyncError::Timeout => named(2),
+            WasmcloudAsyncError::BrokerUnavailable => named(3),
+            WasmcloudAsyncError::MessageTooLarge => named(4),
+            WasmcloudAsyncError::QuotaExceeded => named(5),
             WasmcloudAsyncError::Other(text) => text,
         }
+    }
+
+    /// The `@0.2.0` error string a synchronous wasmcloud guest on a `@0.3.0` host gets from
+    /// `request` (with the guest's `timeout_ms`), worded as a `@0.2.0` host words it:
+    /// `timeout` is [`timeout_message`], every other case [`send_failed_message`] of its
+    /// text (the case's name, or `other`'s text). **Loss**: the named cases carry no
+    /// broker detail.
+    pub fn to_wasmcloud_request_error(&self, timeout_ms: u32) -> String {
+        match self {
+            WasmcloudAsyncError::Timeout => timeout_message(timeout_ms),
+            other => send_failed_message(other.text()),
+        }
+    }
+
+    /// The `@0.2.0` error string a synchronous wasmcloud guest on a `@0.3.0` host gets from
+    /// `publish`: the case's name, or `other`'s text.
+    pub fn to_wasmcloud_publish_error(&self) -> String {
+        self.text().to_string()
     }
 
     /// The asynchronous wasi world's `error` for this one, as an async wasi guest on a

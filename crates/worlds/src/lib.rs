@@ -315,9 +315,11 @@ impl FromStr for World {
     }
 }
 
-/// Which way an adapter translates: a guest of one world on a host of another of the same
-/// kind (synchronous or asynchronous). Adapters between a synchronous and an asynchronous
-/// world are not built yet: [`Direction::between`] refuses those pairs with [`NotBuilt`].
+/// Which way an adapter translates: a guest of one world on a host of another. Between two
+/// worlds of the same kind (synchronous or asynchronous) both forms are built; a synchronous
+/// wasmcloud guest on an asynchronous wasmcloud host has a spliced bridge only. The other
+/// pairs of a synchronous and an asynchronous world are not built yet: [`Direction::between`]
+/// refuses them with [`NotBuilt`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Direction {
     /// A `wasi:messaging` guest on a `wasmcloud:messaging@0.2.0` host.
@@ -328,6 +330,9 @@ pub enum Direction {
     WasiAsyncOnWasmcloudAsync,
     /// A `wasmcloud:messaging@0.3.0` guest on an asynchronous `wasi:messaging` host.
     WasmcloudAsyncOnWasiAsync,
+    /// A synchronous `wasmcloud:messaging@0.2.0` guest on a `wasmcloud:messaging@0.3.0` host
+    /// (spliced only: see [`Direction::has_halves`]).
+    WasmcloudOnWasmcloudAsync,
 }
 
 /// A pair of worlds msgbridge cannot adapt between yet (one synchronous and one asynchronous, or
@@ -353,7 +358,8 @@ impl fmt::Display for NotBuilt {
             write!(
                 f,
                 "adapting between {} ({}) and {} ({}) is not built yet: msgbridge adapts \
-                 between wasi and wasmcloud, and between wasi-async and wasmcloud-async",
+                 between wasi and wasmcloud, between wasi-async and wasmcloud-async, and a \
+                 wasmcloud guest to a wasmcloud-async host",
                 self.guest.name(),
                 self.guest,
                 self.host.name(),
@@ -366,12 +372,14 @@ impl fmt::Display for NotBuilt {
 impl core::error::Error for NotBuilt {}
 
 impl Direction {
-    /// Every direction: the synchronous pair's, then the asynchronous pair's.
-    pub const ALL: [Direction; 4] = [
+    /// Every direction: the synchronous pair's, the asynchronous pair's, then the
+    /// synchronous-to-asynchronous ones.
+    pub const ALL: [Direction; 5] = [
         Direction::WasiOnWasmcloud,
         Direction::WasmcloudOnWasi,
         Direction::WasiAsyncOnWasmcloudAsync,
         Direction::WasmcloudAsyncOnWasiAsync,
+        Direction::WasmcloudOnWasmcloudAsync,
     ];
 
     /// The direction that runs a guest of `guest` on a host of `host`, if an adapter for
@@ -382,6 +390,7 @@ impl Direction {
             (World::Wasmcloud, World::Wasi) => Ok(Direction::WasmcloudOnWasi),
             (World::WasiAsync, World::WasmcloudAsync) => Ok(Direction::WasiAsyncOnWasmcloudAsync),
             (World::WasmcloudAsync, World::WasiAsync) => Ok(Direction::WasmcloudAsyncOnWasiAsync),
+            (World::Wasmcloud, World::WasmcloudAsync) => Ok(Direction::WasmcloudOnWasmcloudAsync),
             _ => Err(NotBuilt { guest, host }),
         }
     }
@@ -398,12 +407,16 @@ impl Direction {
             Direction::WasmcloudOnWasi => World::Wasmcloud,
             Direction::WasiAsyncOnWasmcloudAsync => World::WasiAsync,
             Direction::WasmcloudAsyncOnWasiAsync => World::WasmcloudAsync,
+            Direction::WasmcloudOnWasmcloudAsync => World::Wasmcloud,
         }
     }
 
     /// The host's world.
     pub const fn host(self) -> World {
-        self.guest().other()
+        match self {
+            Direction::WasmcloudOnWasmcloudAsync => World::WasmcloudAsync,
+            other => other.guest().other(),
+        }
     }
 
     /// `GUEST-on-HOST` with the worlds' short names (`wasi-on-wasmcloud`, ...), the prefix
@@ -414,13 +427,22 @@ impl Direction {
             Direction::WasmcloudOnWasi => "wasmcloud-on-wasi",
             Direction::WasiAsyncOnWasmcloudAsync => "wasi-async-on-wasmcloud-async",
             Direction::WasmcloudAsyncOnWasiAsync => "wasmcloud-async-on-wasi-async",
+            Direction::WasmcloudOnWasmcloudAsync => "wasmcloud-on-wasmcloud-async",
         }
     }
 
-    /// Whether a spliced bridge is built for this direction (the synchronous pair's); the
-    /// asynchronous pair's adapters are portable halves only.
+    /// Whether a spliced bridge is built for this direction (every direction with a
+    /// synchronous guest); the asynchronous pair's adapters are portable halves only.
     pub const fn has_bridge(self) -> bool {
         !self.guest().is_async()
+    }
+
+    /// Whether portable halves are built for this direction: between two worlds of the same
+    /// kind. A synchronous guest on an asynchronous host has none, as a half's synchronous
+    /// export may not block on an asynchronous import (`Task.may_block` in the canonical
+    /// ABI); only a bridge fused into the guest runs inside a task that may.
+    pub const fn has_halves(self) -> bool {
+        self.guest().is_async() == self.host().is_async()
     }
 
     /// Whether the sender half connects a wasi `client` (the host is of the wasi family), so
@@ -446,7 +468,8 @@ impl FromStr for Direction {
             .ok_or(ParseError {
                 what: "direction",
                 expected: "`wasi-on-wasmcloud`, `wasmcloud-on-wasi`, \
-                           `wasi-async-on-wasmcloud-async` or `wasmcloud-async-on-wasi-async`",
+                           `wasi-async-on-wasmcloud-async`, `wasmcloud-async-on-wasi-async` or \
+                           `wasmcloud-on-wasmcloud-async`",
             })
     }
 }
@@ -645,8 +668,11 @@ mod tests {
                 direction.connects_client(),
                 world.other().sync_counterpart() == World::Wasi
             );
+            assert!(direction.has_halves());
             for other in World::ALL {
-                if other.is_async() == world.is_async() {
+                if other.is_async() == world.is_async()
+                    || (world, other) == (World::Wasmcloud, World::WasmcloudAsync)
+                {
                     continue;
                 }
                 let refused = Direction::between(world, other).unwrap_err();
@@ -675,8 +701,19 @@ mod tests {
                 .to_string(),
             "adapting between wasi-async (wasi:messaging@0.2.0-draft (async, Omnia)) and \
              wasmcloud (wasmcloud:messaging@0.2.0) is not built yet: msgbridge adapts \
-             between wasi and wasmcloud, and between wasi-async and wasmcloud-async"
+             between wasi and wasmcloud, between wasi-async and wasmcloud-async, and a \
+             wasmcloud guest to a wasmcloud-async host"
         );
+        let across = Direction::between(World::Wasmcloud, World::WasmcloudAsync).unwrap();
+        assert_eq!(
+            (across.guest(), across.host(), across.name()),
+            (
+                World::Wasmcloud,
+                World::WasmcloudAsync,
+                "wasmcloud-on-wasmcloud-async"
+            )
+        );
+        assert!(across.has_bridge() && !across.has_halves() && !across.connects_client());
         assert!(Direction::between(World::Wasi, World::Wasi).is_err());
         assert_eq!(World::Wasi.to_string(), "wasi:messaging@0.2.0-draft");
         assert_eq!(

@@ -1,0 +1,450 @@
+//! The **wasmcloud-on-wasmcloud-async bridge**: runs a synchronous
+//! `wasmcloud:messaging@0.2.0` guest on a host that serves wasmCloud v2.8's asynchronous
+//! `wasmcloud:messaging@0.3.0`, as a core module fused into the guest's own component (a
+//! wit-component adapter named `msgbridge_bridge`).
+//!
+//! A portable adapter cannot do this: a synchronous guest's import call may not block on
+//! an asynchronous host (`Task.may_block` in the canonical ABI). Fused into the guest, the
+//! bridge *is* the task: the host calls its async-lifted `handle-message`, and everything
+//! the guest does inside that call (its `request` and `publish`) runs in the same task,
+//! which may block in `waitable-set.wait`.
+//!
+//! - `wasmcloud:messaging/handler@0.3.0#handle-message` is exported async-lifted (with a
+//!   callback it never needs): it raises backpressure (the guest is not reentrant), reads
+//!   the body stream whole into a guest allocation (bounded by
+//!   `msgbridge_mapping::MAX_STREAMED_BODY`), calls the guest's core export
+//!   `wasmcloud:messaging/handler@0.2.0#handle-message`, and returns its result with
+//!   `task.return` (an error text becomes `handle-message-error::other`).
+//! - The guest's core imports of `wasmcloud:messaging/consumer@0.2.0` are renamed by
+//!   `msgbridge-compose` to this module's exports `consumer.request` and
+//!   `consumer.publish`; each makes the async-lowered `@0.3.0` call, writes the body into a
+//!   new stream, waits for the call to return, and reads a reply's body stream whole.
+//!   `@0.3.0`'s `error` is worded as a `@0.2.0` host words it
+//!   (`msgbridge_mapping::WasmcloudAsyncError::to_wasmcloud_request_error`).
+//!
+//! The async canonical ABI is spoken directly (the names wit-bindgen's generated code
+//! imports), with no async runtime: each wait joins one waitable to the bridge's one
+//! waitable set, waits for its event and leaves the set again.
+
+#![no_std]
+
+use msgbridge_bridge_runtime::text;
+use msgbridge_bridge_runtime::{
+    bytes, guest_alloc, guest_copy, guest_resize, load32, load8, pool_realloc, state, store32,
+    store8, Buf, Pool,
+};
+
+#[link(wasm_import_module = "wasmcloud:messaging/consumer@0.3.0")]
+unsafe extern "C" {
+    #[link_name = "[async-lower]request"]
+    fn async_request(params: u32, results: u32) -> u32;
+    #[link_name = "[async-lower]publish"]
+    fn async_publish(params: u32, results: u32) -> u32;
+    #[link_name = "[stream-new-0]request"]
+    fn stream_new() -> u64;
+    #[link_name = "[async-lower][stream-read-0]request"]
+    fn stream_read(s: u32, p: u32, len: u32) -> u32;
+    #[link_name = "[async-lower][stream-write-0]request"]
+    fn stream_write(s: u32, p: u32, len: u32) -> u32;
+    #[link_name = "[stream-drop-readable-0]request"]
+    fn stream_drop_readable(s: u32);
+    #[link_name = "[stream-drop-writable-0]request"]
+    fn stream_drop_writable(s: u32);
+}
+
+#[link(wasm_import_module = "[export]wasmcloud:messaging/handler@0.3.0")]
+unsafe extern "C" {
+    #[link_name = "[task-return]handle-message"]
+    fn task_return(is_err: u32, case: u32, p: u32, len: u32);
+}
+
+#[link(wasm_import_module = "$root")]
+unsafe extern "C" {
+    #[link_name = "[waitable-set-new]"]
+    fn waitable_set_new() -> u32;
+    #[link_name = "[waitable-set-wait]"]
+    fn waitable_set_wait(set: u32, event: u32) -> u32;
+    #[link_name = "[waitable-join]"]
+    fn waitable_join(waitable: u32, set: u32);
+    #[link_name = "[subtask-drop]"]
+    fn subtask_drop(subtask: u32);
+    #[link_name = "[backpressure-inc]"]
+    fn backpressure_inc();
+    #[link_name = "[backpressure-dec]"]
+    fn backpressure_dec();
+}
+
+#[link(wasm_import_module = "__main_module__")]
+unsafe extern "C" {
+    #[link_name = "wasmcloud:messaging/handler@0.2.0#handle-message"]
+    fn guest_handle(sp: u32, sl: u32, bp: u32, bl: u32, rd: u32, rp: u32, rl: u32) -> u32;
+    #[link_name = "cabi_post_wasmcloud:messaging/handler@0.2.0#handle-message"]
+    fn guest_handle_post(ret: u32);
+}
+
+/// The low four bits of an async-lowered call's status: the callee has returned.
+const STATUS_RETURNED: u32 = 2;
+/// A stream operation that has not completed yet.
+const BLOCKED: u32 = 0xffff_ffff;
+/// The low four bits of a stream result: the other end dropped.
+const DROPPED: u32 = 1;
+/// The low four bits of a stream result: cancelled.
+const CANCELLED: u32 = 2;
+/// `handle-message-error::other`'s discriminant.
+const HANDLE_ERROR_OTHER: u32 = 2;
+/// `error::timeout`'s discriminant; `other(string)` is the seventh case.
+const ERROR_TIMEOUT: u32 = 2;
+const ERROR_OTHER: u32 = 6;
+/// The first allocation for a streamed body; it doubles from there.
+const FIRST_CHUNK: u32 = 4096;
+
+/// Everything the bridge keeps, in the guest's heap (see `msgbridge-bridge-runtime`).
+#[repr(C)]
+struct State {
+    pool: Pool,
+    /// The waitable set every wait uses (0 until first needed).
+    set: u32,
+    /// Error texts on their way to the guest or the host.
+    scratch: Buf,
+    /// The parameters of an async-lowered call.
+    params: [u32; 6],
+    /// The results of an async-lowered call (`result<broker-message, error>`: 28 bytes).
+    results: [u32; 8],
+    /// The event `waitable-set.wait` writes: the waitable and its payload.
+    event: [u32; 2],
+}
+
+fn st() -> &'static mut State {
+    // SAFETY: `State` is this bridge's only state type and is valid when zeroed.
+    unsafe { state::<State>() }
+}
+
+/// Waits until `waitable` (a subtask or a stream end) has an event and returns its payload.
+fn wait_for(waitable: u32) -> u32 {
+    let st = st();
+    if st.set == 0 {
+        // SAFETY: a canonical built-in.
+        st.set = unsafe { waitable_set_new() };
+    }
+    let event = st.event.as_mut_ptr() as u32;
+    // SAFETY: canonical built-ins; the set holds only `waitable`, so the event is its own.
+    unsafe {
+        waitable_join(waitable, st.set);
+        waitable_set_wait(st.set, event);
+        waitable_join(waitable, 0);
+        load32((event + 4) as *const u8)
+    }
+}
+
+/// Waits for the async-lowered call whose status is `status` to return.
+fn finish_call(status: u32) {
+    let mut state = status & 0xf;
+    let subtask = status >> 4;
+    while state != STATUS_RETURNED {
+        state = wait_for(subtask) & 0xf;
+    }
+    if subtask != 0 {
+        // SAFETY: a returned subtask of this instance.
+        unsafe { subtask_drop(subtask) };
+    }
+}
+
+/// Writes `len` bytes at `p` into the writable end `w` and drops it, which ends the
+/// stream. Stops early when the reader dropped its end: the call carrying the stream says
+/// why in its result.
+fn write_body(w: u32, p: u32, len: u32) {
+    let mut done = 0;
+    while done < len {
+        // SAFETY: `p + done .. p + len` is readable until the write completes below.
+        let mut r = unsafe { stream_write(w, p + done, len - done) };
+        if r == BLOCKED {
+            r = wait_for(w);
+        }
+        done += r >> 4;
+        let code = r & 0xf;
+        if code == DROPPED || code == CANCELLED {
+            break;
+        }
+    }
+    // SAFETY: the writable end is this bridge's.
+    unsafe { stream_drop_writable(w) };
+}
+
+/// Reads the readable end `r` to its end into a new guest allocation and drops it: the
+/// bytes and their length, or `None` once more than the bound arrived.
+fn read_body(r: u32) -> Option<(u32, u32)> {
+    let limit = text::MAX_STREAMED_BODY;
+    // SAFETY: allocations of the guest's, which the caller hands to the guest.
+    let mut p = unsafe { guest_alloc(0, 1) } as u32;
+    let mut cap = 0u32;
+    let mut len = 0u32;
+    let mut too_large = false;
+    loop {
+        if len == cap {
+            if cap > limit {
+                too_large = true;
+                break;
+            }
+            let grown = if cap == 0 {
+                FIRST_CHUNK
+            } else {
+                cap.saturating_mul(2)
+            };
+            // Room for one byte past the bound, so that a longer body is noticed.
+            let grown = if grown > limit { limit + 1 } else { grown };
+            p = if cap == 0 {
+                unsafe { guest_alloc(grown, 1) as u32 }
+            } else {
+                unsafe { guest_resize(p as usize as *mut u8, cap, 1, grown) as u32 }
+            };
+            cap = grown;
+        }
+        // SAFETY: `p + len .. p + cap` is writable until the read completes below.
+        let mut res = unsafe { stream_read(r, p + len, cap - len) };
+        if res == BLOCKED {
+            res = wait_for(r);
+        }
+        len += res >> 4;
+        let code = res & 0xf;
+        if code == DROPPED || code == CANCELLED {
+            break;
+        }
+    }
+    // SAFETY: the readable end is this bridge's.
+    unsafe { stream_drop_readable(r) };
+    if too_large || len > limit {
+        return None;
+    }
+    if cap != len {
+        // SAFETY: `p` is the guest allocation of `cap` bytes made above.
+        p = unsafe { guest_resize(p as usize as *mut u8, cap, 1, len) } as u32;
+    }
+    Some((p, len))
+}
+
+/// `msgbridge_mapping::body_too_large_message` into `out`.
+fn too_large_message(out: &mut Buf) {
+    out.clear();
+    text::body_too_large_prefix(out);
+    out.push_decimal(u64::from(text::MAX_STREAMED_BODY));
+    text::body_too_large_suffix(out);
+}
+
+/// Appends the text of the `@0.3.0` `error` at `at`: the case's name, or `other`'s text.
+fn error_text(out: &mut Buf, at: u32) {
+    // SAFETY: `at` holds an `error` the host wrote.
+    unsafe {
+        match load8(at as *const u8) as u32 {
+            0 => text::error_subject_invalid(out),
+            1 => text::error_access_denied(out),
+            ERROR_TIMEOUT => text::error_timeout(out),
+            3 => text::error_broker_unavailable(out),
+            4 => text::error_message_too_large(out),
+            5 => text::error_quota_exceeded(out),
+            ERROR_OTHER => {
+                let s = bytes(load32((at + 4) as *const u8), load32((at + 8) as *const u8));
+                out.push_raw(s.as_ptr(), s.len() as u32);
+            }
+            _ => msgbridge_bridge_runtime::trap(),
+        }
+    }
+}
+
+/// Writes `result<_, string>` (or the error of `result<T, string>`) as an error with the
+/// text of `text` at `ret`, in a new guest allocation.
+fn write_string_error(ret: u32, text: &Buf) {
+    // SAFETY: `ret` is the guest's return area.
+    unsafe {
+        store8(ret as *mut u8, 1);
+        store32((ret + 4) as *mut u8, text.to_guest() as u32);
+        store32((ret + 8) as *mut u8, text.len());
+    }
+}
+
+/// Starts a new stream and returns its readable and writable ends.
+fn new_stream() -> (u32, u32) {
+    // SAFETY: a canonical built-in.
+    let ends = unsafe { stream_new() };
+    (ends as u32, (ends >> 32) as u32)
+}
+
+// ---- the host's view: allocation and the handler export ----
+
+/// Memory for what the host hands this bridge during an import call (a reply's subject,
+/// reply-to and error text).
+#[unsafe(no_mangle)]
+pub extern "C" fn cabi_import_realloc(
+    old: *mut u8,
+    old_len: u32,
+    align: u32,
+    new_len: u32,
+) -> *mut u8 {
+    pool_realloc(&mut st().pool, old, old_len, align, new_len)
+}
+
+/// Memory for the arguments of `handle-message`: the subject and reply-to, copied to the
+/// guest before its export runs.
+#[unsafe(no_mangle)]
+pub extern "C" fn cabi_export_realloc(
+    old: *mut u8,
+    old_len: u32,
+    align: u32,
+    new_len: u32,
+) -> *mut u8 {
+    pool_realloc(&mut st().pool, old, old_len, align, new_len)
+}
+
+/// `wasmcloud:messaging/handler@0.3.0.handle-message`: the body stream read whole, the
+/// guest's `@0.2.0` `handle-message` called with it, its result returned.
+#[unsafe(export_name = "[async-lift]wasmcloud:messaging/handler@0.3.0#handle-message")]
+pub extern "C" fn handle(sp: u32, sl: u32, body: u32, rd: u32, rp: u32, rl: u32) -> u32 {
+    // SAFETY: a canonical built-in; lowered again before this task returns.
+    unsafe { backpressure_inc() };
+    match read_body(body) {
+        None => {
+            let st = st();
+            too_large_message(&mut st.scratch);
+            // SAFETY: the text is readable for the call.
+            unsafe {
+                task_return(
+                    1,
+                    HANDLE_ERROR_OTHER,
+                    st.scratch.as_ptr() as u32,
+                    st.scratch.len(),
+                )
+            };
+        }
+        // SAFETY: the guest takes ownership of the three allocations (as a lifted call's
+        // arguments); its result is valid until its post-return function runs.
+        Some((gb, bl)) => unsafe {
+            let gs = guest_copy(sp as usize as *const u8, sl) as u32;
+            let gr = if rd != 0 {
+                guest_copy(rp as usize as *const u8, rl) as u32
+            } else {
+                0
+            };
+            let g = guest_handle(gs, sl, gb, bl, rd, gr, if rd != 0 { rl } else { 0 });
+            if load8(g as *const u8) == 0 {
+                task_return(0, 0, 0, 0);
+            } else {
+                task_return(
+                    1,
+                    HANDLE_ERROR_OTHER,
+                    load32((g + 4) as *const u8),
+                    load32((g + 8) as *const u8),
+                );
+            }
+            guest_handle_post(g);
+        },
+    }
+    st().pool.release(0);
+    // SAFETY: raised above.
+    unsafe { backpressure_dec() };
+    0
+}
+
+/// The callback of the async-lifted `handle-message`: never reached, as `handle` waits
+/// for everything itself and exits.
+#[unsafe(export_name = "[callback][async-lift]wasmcloud:messaging/handler@0.3.0#handle-message")]
+pub extern "C" fn handle_callback(_event: u32, _waitable: u32, _payload: u32) -> u32 {
+    0
+}
+
+// ---- the guest's view: wasmcloud:messaging/consumer@0.2.0 ----
+
+/// `consumer.request`: `@0.3.0`'s `request` with `some(timeout-ms)`; the reply's body
+/// stream is read whole into the guest's `broker-message`.
+#[unsafe(export_name = "consumer.request")]
+pub extern "C" fn request(sp: u32, sl: u32, bp: u32, bl: u32, timeout_ms: u32, ret: u32) {
+    let st = st();
+    let mark = st.pool.mark();
+    let params = st.params.as_mut_ptr() as u32;
+    let results = st.results.as_mut_ptr() as u32;
+    let (reader, writer) = new_stream();
+    // SAFETY: the parameter and result areas are the bridge's; the guest's subject and body
+    // are readable for the call; what the host returns lives in the pool until the release.
+    unsafe {
+        store32(params as *mut u8, sp);
+        store32((params + 4) as *mut u8, sl);
+        store32((params + 8) as *mut u8, reader);
+        store8((params + 12) as *mut u8, 1);
+        store32((params + 16) as *mut u8, timeout_ms);
+        let status = async_request(params, results);
+        write_body(writer, bp, bl);
+        finish_call(status);
+        let st = self::st();
+        if load8(results as *const u8) != 0 {
+            st.scratch.clear();
+            if load8((results + 4) as *const u8) as u32 == ERROR_TIMEOUT {
+                text::timeout_prefix(&mut st.scratch);
+                st.scratch.push_decimal(u64::from(timeout_ms));
+                text::timeout_suffix(&mut st.scratch);
+            } else {
+                text::send_failed_prefix(&mut st.scratch);
+                error_text(&mut st.scratch, results + 4);
+            }
+            write_string_error(ret, &st.scratch);
+        } else {
+            let subject = load32((results + 4) as *const u8);
+            let subject_len = load32((results + 8) as *const u8);
+            let body = load32((results + 12) as *const u8);
+            let has_reply_to = load8((results + 16) as *const u8);
+            let reply_to = load32((results + 20) as *const u8);
+            let reply_to_len = load32((results + 24) as *const u8);
+            match read_body(body) {
+                None => {
+                    let st = self::st();
+                    too_large_message(&mut st.scratch);
+                    write_string_error(ret, &st.scratch);
+                }
+                Some((gb, gbl)) => {
+                    store8(ret as *mut u8, 0);
+                    let gs = guest_copy(subject as usize as *const u8, subject_len);
+                    store32((ret + 4) as *mut u8, gs as u32);
+                    store32((ret + 8) as *mut u8, subject_len);
+                    store32((ret + 12) as *mut u8, gb);
+                    store32((ret + 16) as *mut u8, gbl);
+                    store8((ret + 20) as *mut u8, has_reply_to);
+                    if has_reply_to != 0 {
+                        let gr = guest_copy(reply_to as usize as *const u8, reply_to_len);
+                        store32((ret + 24) as *mut u8, gr as u32);
+                        store32((ret + 28) as *mut u8, reply_to_len);
+                    }
+                }
+            }
+        }
+    }
+    self::st().pool.release(mark);
+}
+
+/// `consumer.publish`: `@0.3.0`'s `publish` of the same message, its body written into a
+/// new stream.
+#[unsafe(export_name = "consumer.publish")]
+pub extern "C" fn publish(sp: u32, sl: u32, bp: u32, bl: u32, rd: u32, rp: u32, rl: u32, ret: u32) {
+    let st = st();
+    let mark = st.pool.mark();
+    let params = st.params.as_mut_ptr() as u32;
+    let results = st.results.as_mut_ptr() as u32;
+    let (reader, writer) = new_stream();
+    // SAFETY: as in `request`.
+    unsafe {
+        store32(params as *mut u8, sp);
+        store32((params + 4) as *mut u8, sl);
+        store32((params + 8) as *mut u8, reader);
+        store8((params + 12) as *mut u8, (rd != 0) as u8);
+        store32((params + 16) as *mut u8, rp);
+        store32((params + 20) as *mut u8, rl);
+        let status = async_publish(params, results);
+        write_body(writer, bp, bl);
+        finish_call(status);
+        let st = self::st();
+        if load8(results as *const u8) == 0 {
+            store8(ret as *mut u8, 0);
+        } else {
+            st.scratch.clear();
+            error_text(&mut st.scratch, results + 4);
+            write_string_error(ret, &st.scratch);
+        }
+    }
+    self::st().pool.release(mark);
+}
