@@ -149,6 +149,9 @@ pub struct Configuration {
     /// The configuration whose runs this one must equal (after the declared losses, when
     /// adapted; exactly, when native); `None` for one checked against the case files only.
     pub reference: Option<&'static str>,
+    /// The world the host serves (only that one): the guest's when native, else the world
+    /// the guest is adapted for.
+    pub host: World,
 }
 
 impl Configuration {
@@ -159,17 +162,13 @@ impl Configuration {
 
     /// The world the host serves (only that one).
     pub fn host_world(&self) -> World {
-        if self.adapted() {
-            self.guest.world().other()
-        } else {
-            self.guest.world()
-        }
+        self.host
     }
 
     /// The adapter direction, when adapted.
     pub fn direction(&self) -> Option<Direction> {
         self.adapted()
-            .then(|| Direction::from_guest(self.guest.world()).ok())
+            .then(|| Direction::between(self.guest.world(), self.host).ok())
             .flatten()
     }
 
@@ -188,7 +187,7 @@ impl Configuration {
         if world == self.host_world() {
             return Ok(Bytes::from_static(native));
         }
-        prepared(native, world.other(), self.form)
+        prepared(native, self.host_world(), self.form)
     }
 
     /// Why cases without a probe (examples only) do not run in this configuration, if they
@@ -200,6 +199,19 @@ impl Configuration {
                  exports (the HTTP example) are composed with `msgbridge compose` instead"
                     .into(),
             );
+        }
+        if self.host.is_async() != self.guest.world().is_async() {
+            return Some(format!(
+                "the examples run in `{}`: this configuration adds only a host of the other \
+                 kind ({}) for the probe",
+                configurations()
+                    .into_iter()
+                    .find(|c| c.form == self.form
+                        && c.guest == self.guest
+                        && c.host == self.guest.world().other())
+                    .map_or("-", |c| c.id),
+                self.host.name()
+            ));
         }
         if self.guest.world().is_async() {
             return Some(format!(
@@ -262,9 +274,9 @@ impl Configuration {
 
 /// `native` composed for `target` in `form`, once per process.
 fn prepared(native: &'static [u8], target: World, form: Form) -> Result<Bytes, RunError> {
-    type Cache = Mutex<HashMap<(usize, Form), Result<Bytes, String>>>;
+    type Cache = Mutex<HashMap<(usize, World, Form), Result<Bytes, String>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
-    let key = (native.as_ptr() as usize, form);
+    let key = (native.as_ptr() as usize, target, form);
     let mut cache = CACHE
         .get_or_init(Default::default)
         .lock()
@@ -347,6 +359,7 @@ const RUST_WASI: GuestIds = GuestIds {
     warm_spliced: Some("warm-spliced-wasi"),
     wac_plug: Some("wac-plug-wasi"),
     wac_compose: Some("wac-compose-wasi"),
+    across: None,
 };
 
 /// The Rust `wasmcloud-probe`'s configurations.
@@ -364,6 +377,10 @@ const RUST_WASMCLOUD: GuestIds = GuestIds {
     warm_spliced: Some("warm-spliced-wasmcloud"),
     wac_plug: Some("wac-plug-wasmcloud"),
     wac_compose: Some("wac-compose-wasmcloud"),
+    across: Some(Across {
+        id: "spliced-wasmcloud-on-wasmcloud-async",
+        host: World::WasmcloudAsync,
+    }),
 };
 
 /// The JavaScript probe's configurations. It must behave byte for byte as the Rust one:
@@ -379,6 +396,7 @@ const JS_WASMCLOUD: GuestIds = GuestIds {
     warm_spliced: None,
     wac_plug: None,
     wac_compose: None,
+    across: None,
 };
 
 /// The Rust async wasi probe's configurations: natively it must behave byte for byte as the
@@ -398,6 +416,7 @@ const RUST_WASI_ASYNC: GuestIds = GuestIds {
     warm_spliced: None,
     wac_plug: None,
     wac_compose: None,
+    across: None,
 };
 
 /// The Rust async wasmcloud probe's configurations. Its errors are
@@ -418,6 +437,7 @@ const RUST_WASMCLOUD_ASYNC: GuestIds = GuestIds {
     warm_spliced: None,
     wac_plug: None,
     wac_compose: None,
+    across: None,
 };
 
 /// A probe of the toolchain matrix (`msgbridge-test-toolchain-artifacts`, and the JavaScript
@@ -447,6 +467,7 @@ const fn toolchain(
         warm_spliced: None,
         wac_plug: None,
         wac_compose: None,
+        across: None,
     }
 }
 
@@ -520,6 +541,16 @@ struct GuestIds {
     wac_plug: Option<&'static str>,
     /// [`Family::WacCompose`].
     wac_compose: Option<&'static str>,
+    /// [`Family::Across`].
+    across: Option<Across>,
+}
+
+/// A guest spliced for a host of the other kind (synchronous guest, asynchronous host).
+struct Across {
+    /// The configuration's id.
+    id: &'static str,
+    /// The host's world.
+    host: World,
 }
 
 /// A guest's cross-world pairs.
@@ -553,11 +584,13 @@ enum Family {
     WacPlug,
     /// Composed with `wac compose`.
     WacCompose,
+    /// Spliced for a host of the other kind ([`GuestIds::across`]).
+    Across,
 }
 
 impl Family {
     /// Every family, in matrix order.
-    const ALL: [Family; 8] = [
+    const ALL: [Family; 9] = [
         Family::Native,
         Family::Spliced,
         Family::Portable,
@@ -566,6 +599,7 @@ impl Family {
         Family::WarmSpliced,
         Family::WacPlug,
         Family::WacCompose,
+        Family::Across,
     ];
 
     /// The guest's configuration in this family, if it has one.
@@ -590,6 +624,17 @@ impl Family {
             Family::WarmSpliced => (ids.warm_spliced, Form::Spliced, None, true),
             Family::WacPlug => (ids.wac_plug, Form::WacPlug, None, false),
             Family::WacCompose => (ids.wac_compose, Form::WacCompose, None, false),
+            Family::Across => (
+                ids.across.as_ref().map(|a| a.id),
+                Form::Spliced,
+                None,
+                false,
+            ),
+        };
+        let host = match (self, form) {
+            (Family::Across, _) => ids.across.as_ref()?.host,
+            (_, Form::Native) => ids.guest.world(),
+            _ => ids.guest.world().other(),
         };
         Some(Configuration {
             id: id?,
@@ -601,6 +646,7 @@ impl Family {
                 Form::Native => ids.native_reference,
                 _ => Some(ids.native),
             },
+            host,
         })
     }
 }
@@ -644,6 +690,7 @@ mod tests {
             "wac-plug-wasmcloud RustWasmcloud WacPlug - - native-wasmcloud",
             "wac-compose-wasi RustWasi WacCompose - - native-wasi",
             "wac-compose-wasmcloud RustWasmcloud WacCompose - - native-wasmcloud",
+            "spliced-wasmcloud-on-wasmcloud-async RustWasmcloud Spliced - - native-wasmcloud",
             "js-native-wasmcloud JsWasmcloud Native - - native-wasmcloud",
             "js-spliced-wasmcloud JsWasmcloud Spliced - - js-native-wasmcloud",
             "js-portable-wasmcloud JsWasmcloud Portable - - js-native-wasmcloud",

@@ -139,6 +139,9 @@ pub fn render(matrix: &Matrix) -> String {
                     Direction::WasmcloudAsyncOnWasiAsync => {
                         "wasmCloud v2.8 guest on an async wasi host"
                     }
+                    Direction::WasmcloudOnWasmcloudAsync => {
+                        "wasmCloud guest on a wasmCloud v2.8 host"
+                    }
                 };
                 let _ = writeln!(
                     out,
