@@ -428,6 +428,37 @@ mod tests {
         assert_eq!(wasmcloud_timeout(Some(7)), 7);
     }
     #[test]
+    fn wasmcloud_async_errors_read_as_wasmcloud_strings_for_a_sync_guest() {
+        use WasmcloudAsyncError as W;
+        assert_eq!(
+            W::Timeout.to_wasmcloud_request_error(250),
+            "request timed out after 250ms"
+        );
+        assert_eq!(
+            W::Other("no responders: x".into()).to_wasmcloud_request_error(250),
+            send_failed_message("no responders: x")
+        );
+        // The loss: a named case keeps only its name.
+        assert_eq!(
+            W::BrokerUnavailable.to_wasmcloud_request_error(1),
+            "failed to send request: broker-unavailable"
+        );
+        assert_eq!(
+            W::QuotaExceeded.to_wasmcloud_publish_error(),
+            "quota-exceeded"
+        );
+        assert_eq!(W::Other("full".into()).to_wasmcloud_publish_error(), "full");
+        assert_eq!(
+            classify_wasmcloud_error(&W::Timeout.to_wasmcloud_request_error(9)),
+            WasiError::Timeout
+        );
+        assert_eq!(
+            body_too_large_message(MAX_STREAMED_BODY),
+            "message body exceeds the 16777216-byte limit on a streamed body"
+        );
+    }
+
+    #[test]
     fn wasmcloud_async_errors_map_to_wasi_and_back() {
         use WasmcloudAsyncError as W;
         assert_eq!(W::Timeout.to_wasi(), WasiError::Timeout);
