@@ -214,3 +214,29 @@ pub mod intrinsics {
         msgbridge_client_name_23_get = 23
     );
 }
+
+/// The canonical async built-ins have no native stand-in: the unit tests do not wait, and
+/// a call here panics as a trap would.
+pub mod waits {
+    fn unavailable() -> ! {
+        panic!("the canonical async built-ins exist only inside a component")
+    }
+    pub unsafe fn waitable_set_new() -> u32 {
+        unavailable()
+    }
+    pub unsafe fn waitable_set_wait(_set: u32, _event: u32) -> u32 {
+        unavailable()
+    }
+    pub unsafe fn waitable_join(_waitable: u32, _set: u32) {
+        unavailable()
+    }
+    pub unsafe fn subtask_drop(_subtask: u32) {
+        unavailable()
+    }
+    pub unsafe fn backpressure_inc() {
+        unavailable()
+    }
+    pub unsafe fn backpressure_dec() {
+        unavailable()
+    }
+}

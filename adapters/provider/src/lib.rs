@@ -81,7 +81,7 @@ macro_rules! artefact {
 
 /// Every prebuilt adapter: the synchronous directions' four halves, their two bridges, the
 /// asynchronous directions' four halves (no bridge: see `Direction::has_bridge`), then the
-/// bridge of a synchronous guest on an asynchronous host (no halves: see
+/// bridges of a synchronous guest on an asynchronous host (no halves: see
 /// `Direction::has_halves`).
 pub const ARTEFACTS: &[Artefact] = &[
     artefact!(
@@ -161,6 +161,13 @@ pub const ARTEFACTS: &[Artefact] = &[
         None,
         "Spliced into a synchronous wasmcloud:messaging@0.2.0 guest: serves its consumer import with the async wasmcloud:messaging@0.3.0 and exports @0.3.0's async handler."
     ),
+    artefact!(
+        "wasi-on-wasi-async-bridge",
+        Kind::Bridge,
+        Direction::WasiOnWasiAsync,
+        None,
+        "Spliced into a synchronous wasi:messaging@0.2.0-draft guest: passes its imports to Omnia's async variant, waiting for the async ones, and exports the async incoming-handler."
+    ),
 ];
 
 /// `SHA256  BYTES  FILE` for every artefact, as `msgbridge-adapters-build` wrote it.
@@ -227,7 +234,7 @@ mod tests {
                 direction.has_bridge()
             );
         }
-        assert_eq!(ARTEFACTS.len(), 11);
+        assert_eq!(ARTEFACTS.len(), 12);
     }
 
     #[test]

@@ -22,13 +22,13 @@
 //!   `@0.3.0`'s `error` is worded as a `@0.2.0` host words it
 //!   (`msgbridge_mapping::WasmcloudAsyncError::to_wasmcloud_request_error`).
 //!
-//! The async canonical ABI is spoken directly (the names wit-bindgen's generated code
-//! imports), with no async runtime: each wait joins one waitable to the bridge's one
-//! waitable set, waits for its event and leaves the set again.
+//! The async canonical ABI is spoken directly, with no async runtime
+//! (`msgbridge_bridge_runtime::waits`).
 
 #![no_std]
 
 use msgbridge_bridge_runtime::text;
+use msgbridge_bridge_runtime::waits::{self, Waits, BLOCKED, CANCELLED, DROPPED};
 use msgbridge_bridge_runtime::{
     bytes, guest_alloc, guest_copy, guest_resize, load32, load8, pool_realloc, state, store32,
     store8, Buf, Pool,
@@ -58,22 +58,6 @@ unsafe extern "C" {
     fn task_return(is_err: u32, case: u32, p: u32, len: u32);
 }
 
-#[link(wasm_import_module = "$root")]
-unsafe extern "C" {
-    #[link_name = "[waitable-set-new]"]
-    fn waitable_set_new() -> u32;
-    #[link_name = "[waitable-set-wait]"]
-    fn waitable_set_wait(set: u32, event: u32) -> u32;
-    #[link_name = "[waitable-join]"]
-    fn waitable_join(waitable: u32, set: u32);
-    #[link_name = "[subtask-drop]"]
-    fn subtask_drop(subtask: u32);
-    #[link_name = "[backpressure-inc]"]
-    fn backpressure_inc();
-    #[link_name = "[backpressure-dec]"]
-    fn backpressure_dec();
-}
-
 #[link(wasm_import_module = "__main_module__")]
 unsafe extern "C" {
     #[link_name = "wasmcloud:messaging/handler@0.2.0#handle-message"]
@@ -82,14 +66,6 @@ unsafe extern "C" {
     fn guest_handle_post(ret: u32);
 }
 
-/// The low four bits of an async-lowered call's status: the callee has returned.
-const STATUS_RETURNED: u32 = 2;
-/// A stream operation that has not completed yet.
-const BLOCKED: u32 = 0xffff_ffff;
-/// The low four bits of a stream result: the other end dropped.
-const DROPPED: u32 = 1;
-/// The low four bits of a stream result: cancelled.
-const CANCELLED: u32 = 2;
 /// `handle-message-error::other`'s discriminant.
 const HANDLE_ERROR_OTHER: u32 = 2;
 /// `error::timeout`'s discriminant; `other(string)` is the seventh case.
@@ -102,51 +78,18 @@ const FIRST_CHUNK: u32 = 4096;
 #[repr(C)]
 struct State {
     pool: Pool,
-    /// The waitable set every wait uses (0 until first needed).
-    set: u32,
+    waits: Waits,
     /// Error texts on their way to the guest or the host.
     scratch: Buf,
     /// The parameters of an async-lowered call.
     params: [u32; 6],
     /// The results of an async-lowered call (`result<broker-message, error>`: 28 bytes).
     results: [u32; 8],
-    /// The event `waitable-set.wait` writes: the waitable and its payload.
-    event: [u32; 2],
 }
 
 fn st() -> &'static mut State {
     // SAFETY: `State` is this bridge's only state type and is valid when zeroed.
     unsafe { state::<State>() }
-}
-
-/// Waits until `waitable` (a subtask or a stream end) has an event and returns its payload.
-fn wait_for(waitable: u32) -> u32 {
-    let st = st();
-    if st.set == 0 {
-        // SAFETY: a canonical built-in.
-        st.set = unsafe { waitable_set_new() };
-    }
-    let event = st.event.as_mut_ptr() as u32;
-    // SAFETY: canonical built-ins; the set holds only `waitable`, so the event is its own.
-    unsafe {
-        waitable_join(waitable, st.set);
-        waitable_set_wait(st.set, event);
-        waitable_join(waitable, 0);
-        load32((event + 4) as *const u8)
-    }
-}
-
-/// Waits for the async-lowered call whose status is `status` to return.
-fn finish_call(status: u32) {
-    let mut state = status & 0xf;
-    let subtask = status >> 4;
-    while state != STATUS_RETURNED {
-        state = wait_for(subtask) & 0xf;
-    }
-    if subtask != 0 {
-        // SAFETY: a returned subtask of this instance.
-        unsafe { subtask_drop(subtask) };
-    }
 }
 
 /// Writes `len` bytes at `p` into the writable end `w` and drops it, which ends the
@@ -158,7 +101,7 @@ fn write_body(w: u32, p: u32, len: u32) {
         // SAFETY: `p + done .. p + len` is readable until the write completes below.
         let mut r = unsafe { stream_write(w, p + done, len - done) };
         if r == BLOCKED {
-            r = wait_for(w);
+            r = st().waits.wait_for(w);
         }
         done += r >> 4;
         let code = r & 0xf;
@@ -202,7 +145,7 @@ fn read_body(r: u32) -> Option<(u32, u32)> {
         // SAFETY: `p + len .. p + cap` is writable until the read completes below.
         let mut res = unsafe { stream_read(r, p + len, cap - len) };
         if res == BLOCKED {
-            res = wait_for(r);
+            res = st().waits.wait_for(r);
         }
         len += res >> 4;
         let code = res & 0xf;
@@ -298,8 +241,7 @@ pub extern "C" fn cabi_export_realloc(
 /// guest's `@0.2.0` `handle-message` called with it, its result returned.
 #[unsafe(export_name = "[async-lift]wasmcloud:messaging/handler@0.3.0#handle-message")]
 pub extern "C" fn handle(sp: u32, sl: u32, body: u32, rd: u32, rp: u32, rl: u32) -> u32 {
-    // SAFETY: a canonical built-in; lowered again before this task returns.
-    unsafe { backpressure_inc() };
+    waits::begin_delivery();
     match read_body(body) {
         None => {
             let st = st();
@@ -338,8 +280,7 @@ pub extern "C" fn handle(sp: u32, sl: u32, body: u32, rd: u32, rp: u32, rl: u32)
         },
     }
     st().pool.release(0);
-    // SAFETY: raised above.
-    unsafe { backpressure_dec() };
+    waits::end_delivery();
     0
 }
 
@@ -371,7 +312,7 @@ pub extern "C" fn request(sp: u32, sl: u32, bp: u32, bl: u32, timeout_ms: u32, r
         store32((params + 16) as *mut u8, timeout_ms);
         let status = async_request(params, results);
         write_body(writer, bp, bl);
-        finish_call(status);
+        self::st().waits.finish_call(status);
         let st = self::st();
         if load8(results as *const u8) != 0 {
             st.scratch.clear();
@@ -436,7 +377,7 @@ pub extern "C" fn publish(sp: u32, sl: u32, bp: u32, bl: u32, rd: u32, rp: u32, 
         store32((params + 20) as *mut u8, rl);
         let status = async_publish(params, results);
         write_body(writer, bp, bl);
-        finish_call(status);
+        self::st().waits.finish_call(status);
         let st = self::st();
         if load8(results as *const u8) == 0 {
             store8(ret as *mut u8, 0);

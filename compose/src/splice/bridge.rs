@@ -27,18 +27,25 @@ fn world_text(host: World, with_handler: bool) -> String {
     text
 }
 
-/// The host world's messaging package files, from `msgbridge-wit`, whose directories are
-/// named as under `wit/deps/`: `ns-name-version` (`wasmcloud-messaging-0.2.0`).
+/// The host world's messaging package files, from `msgbridge-wit`: a synchronous world's
+/// under `wit/deps/` (`ns-name-version`: `wasmcloud-messaging-0.2.0`), an async world's
+/// under `wit/async/` (`wasmcloud-messaging-0.3.0`, and `omnia-wasi-messaging` for Omnia's
+/// variant, which has the synchronous draft's name).
 fn target_package(host: World) -> Option<&'static msgbridge_wit::EmbeddedPackage> {
-    let dir = format!(
-        "{}-{}",
-        host.package_name().replace(':', "-"),
-        host.version()
-    );
-    msgbridge_wit::BRIDGED
-        .iter()
-        .chain(msgbridge_wit::ASYNC)
-        .find(|p| p.dir == dir)
+    let dir = match host {
+        World::WasiAsync => "omnia-wasi-messaging".to_string(),
+        _ => format!(
+            "{}-{}",
+            host.package_name().replace(':', "-"),
+            host.version()
+        ),
+    };
+    let packages = if host.is_async() {
+        msgbridge_wit::ASYNC
+    } else {
+        msgbridge_wit::BRIDGED
+    };
+    packages.iter().find(|p| p.dir == dir)
 }
 
 /// Embeds the bridge's world into `module`.

@@ -317,7 +317,7 @@ impl FromStr for World {
 
 /// Which way an adapter translates: a guest of one world on a host of another. Between two
 /// worlds of the same kind (synchronous or asynchronous) both forms are built; a synchronous
-/// wasmcloud guest on an asynchronous wasmcloud host has a spliced bridge only. The other
+/// guest on the asynchronous world of its own family has a spliced bridge only. The other
 /// pairs of a synchronous and an asynchronous world are not built yet: [`Direction::between`]
 /// refuses them with [`NotBuilt`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -333,6 +333,9 @@ pub enum Direction {
     /// A synchronous `wasmcloud:messaging@0.2.0` guest on a `wasmcloud:messaging@0.3.0` host
     /// (spliced only: see [`Direction::has_halves`]).
     WasmcloudOnWasmcloudAsync,
+    /// A synchronous `wasi:messaging` guest on an asynchronous (Omnia's) `wasi:messaging`
+    /// host (spliced only).
+    WasiOnWasiAsync,
 }
 
 /// A pair of worlds msgbridge cannot adapt between yet (one synchronous and one asynchronous, or
@@ -359,7 +362,7 @@ impl fmt::Display for NotBuilt {
                 f,
                 "adapting between {} ({}) and {} ({}) is not built yet: msgbridge adapts \
                  between wasi and wasmcloud, between wasi-async and wasmcloud-async, and a \
-                 wasmcloud guest to a wasmcloud-async host",
+                 wasmcloud or wasi guest to a host of its family's async world",
                 self.guest.name(),
                 self.guest,
                 self.host.name(),
@@ -374,12 +377,13 @@ impl core::error::Error for NotBuilt {}
 impl Direction {
     /// Every direction: the synchronous pair's, the asynchronous pair's, then the
     /// synchronous-to-asynchronous ones.
-    pub const ALL: [Direction; 5] = [
+    pub const ALL: [Direction; 6] = [
         Direction::WasiOnWasmcloud,
         Direction::WasmcloudOnWasi,
         Direction::WasiAsyncOnWasmcloudAsync,
         Direction::WasmcloudAsyncOnWasiAsync,
         Direction::WasmcloudOnWasmcloudAsync,
+        Direction::WasiOnWasiAsync,
     ];
 
     /// The direction that runs a guest of `guest` on a host of `host`, if an adapter for
@@ -391,6 +395,7 @@ impl Direction {
             (World::WasiAsync, World::WasmcloudAsync) => Ok(Direction::WasiAsyncOnWasmcloudAsync),
             (World::WasmcloudAsync, World::WasiAsync) => Ok(Direction::WasmcloudAsyncOnWasiAsync),
             (World::Wasmcloud, World::WasmcloudAsync) => Ok(Direction::WasmcloudOnWasmcloudAsync),
+            (World::Wasi, World::WasiAsync) => Ok(Direction::WasiOnWasiAsync),
             _ => Err(NotBuilt { guest, host }),
         }
     }
@@ -408,6 +413,7 @@ impl Direction {
             Direction::WasiAsyncOnWasmcloudAsync => World::WasiAsync,
             Direction::WasmcloudAsyncOnWasiAsync => World::WasmcloudAsync,
             Direction::WasmcloudOnWasmcloudAsync => World::Wasmcloud,
+            Direction::WasiOnWasiAsync => World::Wasi,
         }
     }
 
@@ -415,6 +421,7 @@ impl Direction {
     pub const fn host(self) -> World {
         match self {
             Direction::WasmcloudOnWasmcloudAsync => World::WasmcloudAsync,
+            Direction::WasiOnWasiAsync => World::WasiAsync,
             other => other.guest().other(),
         }
     }
@@ -428,6 +435,7 @@ impl Direction {
             Direction::WasiAsyncOnWasmcloudAsync => "wasi-async-on-wasmcloud-async",
             Direction::WasmcloudAsyncOnWasiAsync => "wasmcloud-async-on-wasi-async",
             Direction::WasmcloudOnWasmcloudAsync => "wasmcloud-on-wasmcloud-async",
+            Direction::WasiOnWasiAsync => "wasi-on-wasi-async",
         }
     }
 
@@ -445,10 +453,12 @@ impl Direction {
         self.guest().is_async() == self.host().is_async()
     }
 
-    /// Whether the sender half connects a wasi `client` (the host is of the wasi family), so
-    /// that its client name is set at compose time.
+    /// Whether the adapter connects a wasi `client` itself (a wasmcloud guest on a host of
+    /// the wasi family), so that its client name is set at compose time. A wasi guest
+    /// connects its own clients.
     pub const fn connects_client(self) -> bool {
         matches!(self.host(), World::Wasi | World::WasiAsync)
+            && matches!(self.guest(), World::Wasmcloud | World::WasmcloudAsync)
     }
 }
 
@@ -468,8 +478,8 @@ impl FromStr for Direction {
             .ok_or(ParseError {
                 what: "direction",
                 expected: "`wasi-on-wasmcloud`, `wasmcloud-on-wasi`, \
-                           `wasi-async-on-wasmcloud-async`, `wasmcloud-async-on-wasi-async` or \
-                           `wasmcloud-on-wasmcloud-async`",
+                           `wasi-async-on-wasmcloud-async`, `wasmcloud-async-on-wasi-async`, \
+                           `wasmcloud-on-wasmcloud-async` or `wasi-on-wasi-async`",
             })
     }
 }
@@ -672,6 +682,7 @@ mod tests {
             for other in World::ALL {
                 if other.is_async() == world.is_async()
                     || (world, other) == (World::Wasmcloud, World::WasmcloudAsync)
+                    || (world, other) == (World::Wasi, World::WasiAsync)
                 {
                     continue;
                 }
@@ -702,7 +713,7 @@ mod tests {
             "adapting between wasi-async (wasi:messaging@0.2.0-draft (async, Omnia)) and \
              wasmcloud (wasmcloud:messaging@0.2.0) is not built yet: msgbridge adapts \
              between wasi and wasmcloud, between wasi-async and wasmcloud-async, and a \
-             wasmcloud guest to a wasmcloud-async host"
+             wasmcloud or wasi guest to a host of its family's async world"
         );
         let across = Direction::between(World::Wasmcloud, World::WasmcloudAsync).unwrap();
         assert_eq!(
@@ -712,6 +723,12 @@ mod tests {
                 World::WasmcloudAsync,
                 "wasmcloud-on-wasmcloud-async"
             )
+        );
+        assert!(across.has_bridge() && !across.has_halves() && !across.connects_client());
+        let across = Direction::between(World::Wasi, World::WasiAsync).unwrap();
+        assert_eq!(
+            (across.guest(), across.host(), across.name()),
+            (World::Wasi, World::WasiAsync, "wasi-on-wasi-async")
         );
         assert!(across.has_bridge() && !across.has_halves() && !across.connects_client());
         assert!(Direction::between(World::Wasi, World::Wasi).is_err());

@@ -359,7 +359,10 @@ const RUST_WASI: GuestIds = GuestIds {
     warm_spliced: Some("warm-spliced-wasi"),
     wac_plug: Some("wac-plug-wasi"),
     wac_compose: Some("wac-compose-wasi"),
-    across: None,
+    across: Some(Across {
+        id: "spliced-wasi-on-wasi-async",
+        host: World::WasiAsync,
+    }),
 };
 
 /// The Rust `wasmcloud-probe`'s configurations.
@@ -690,6 +693,7 @@ mod tests {
             "wac-plug-wasmcloud RustWasmcloud WacPlug - - native-wasmcloud",
             "wac-compose-wasi RustWasi WacCompose - - native-wasi",
             "wac-compose-wasmcloud RustWasmcloud WacCompose - - native-wasmcloud",
+            "spliced-wasi-on-wasi-async RustWasi Spliced - - native-wasi",
             "spliced-wasmcloud-on-wasmcloud-async RustWasmcloud Spliced - - native-wasmcloud",
             "js-native-wasmcloud JsWasmcloud Native - - native-wasmcloud",
             "js-spliced-wasmcloud JsWasmcloud Spliced - - js-native-wasmcloud",

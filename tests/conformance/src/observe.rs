@@ -308,6 +308,8 @@ impl Loss {
             // `@0.3.0`'s errors are worded as `@0.2.0`'s strings (`docs/mapping.md`); the
             // broker detail of a named case is what could differ, and no case shows it.
             Direction::WasmcloudOnWasmcloudAsync => &[],
+            // The same world but for `async`: nothing to lose.
+            Direction::WasiOnWasiAsync => &[],
         }
     }
 
@@ -350,7 +352,8 @@ impl Loss {
                     Direction::WasmcloudOnWasi
                     | Direction::WasiAsyncOnWasmcloudAsync
                     | Direction::WasmcloudAsyncOnWasiAsync
-                    | Direction::WasmcloudOnWasmcloudAsync => (
+                    | Direction::WasmcloudOnWasmcloudAsync
+                    | Direction::WasiOnWasiAsync => (
                         "err failed to send request: ",
                         "err failed to send request: connection error: ",
                     ),

@@ -142,6 +142,7 @@ pub fn render(matrix: &Matrix) -> String {
                     Direction::WasmcloudOnWasmcloudAsync => {
                         "wasmCloud guest on a wasmCloud v2.8 host"
                     }
+                    Direction::WasiOnWasiAsync => "wasi guest on an async wasi (Omnia) host",
                 };
                 let _ = writeln!(
                     out,
