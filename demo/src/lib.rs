@@ -12,7 +12,8 @@
 //! host serving only one async world, then only the other, each adapted for the host whose
 //! world it does not speak, and the demo requests a task of each through the host's broker
 //! (the HTTP front end speaks a synchronous world, which no async host serves). The
-//! synchronous `leet-worker` runs on the `wasmcloud-async` host too, spliced for it.
+//! synchronous `leet-worker` runs on the `wasmcloud-async` host and `reverse-worker` on the
+//! `wasi-async` host too, spliced for them.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -77,9 +78,13 @@ pub const ASYNC_TASKS: [(&str, &str); 2] = [
 ];
 
 /// How long the demo waits for an async worker's answer.
-/// The synchronous `leet-worker`'s task, requested on the async hosts it is adapted for
-/// (`wasmcloud-async`: spliced, the only form between a synchronous and an async world).
-pub const SYNC_ON_ASYNC_TASK: (&str, &str) = ("tasks.leet", "Hello World");
+/// The synchronous workers' tasks on the async hosts they are spliced for (the only form
+/// between a synchronous and an async world): `leet-worker` on `wasmcloud-async`,
+/// `reverse-worker` on `wasi-async`.
+pub const SYNC_ON_ASYNC_TASKS: [(&str, &str); 2] = [
+    ("tasks.leet", "Hello World"),
+    ("tasks.reverse", "Hello World"),
+];
 
 const ASYNC_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -172,11 +177,14 @@ async fn run_async(out: &mut (dyn Write + Send), nats_url: Option<&str>) -> Resu
         )?;
         let config = HostConfig::new(broker.clone())?.with_hosted(Hosted::only(target));
         let host = Host::start(config).await?;
-        // A synchronous worker too, where msgbridge adapts it to the async host.
-        let sync_worker = &EXAMPLES[1];
+        // The synchronous worker of the host's family too, spliced for the async host.
+        let (sync_worker, sync_task) = match target {
+            World::WasmcloudAsync => (&EXAMPLES[1], SYNC_ON_ASYNC_TASKS[0]),
+            _ => (&EXAMPLES[2], SYNC_ON_ASYNC_TASKS[1]),
+        };
         let sync_inspection = inspect(sync_worker.bytes)?;
-        let sync_runs = plan(&sync_inspection, target).is_ok();
-        let sync_examples = sync_runs.then_some((sync_worker, &sync_inspection));
+        plan(&sync_inspection, target)?;
+        let sync_examples = Some((sync_worker, &sync_inspection));
         for (example, inspection) in ASYNC_EXAMPLES.iter().zip(&inspections).chain(sync_examples) {
             let bytes = prepare(out, example, inspection, target)?;
             let mut spec = ComponentSpec::new(example.name, bytes);
@@ -187,8 +195,7 @@ async fn run_async(out: &mut (dyn Write + Send), nats_url: Option<&str>) -> Resu
                 .await
                 .with_context(|| format!("loading {}", example.name))?;
         }
-        let sync_task = sync_runs.then_some(SYNC_ON_ASYNC_TASK);
-        for (subject, payload) in ASYNC_TASKS.into_iter().chain(sync_task) {
+        for (subject, payload) in ASYNC_TASKS.into_iter().chain(Some(sync_task)) {
             let replies = broker
                 .request(
                     Message::new(subject, payload.as_bytes().to_vec()),

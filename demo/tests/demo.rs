@@ -43,14 +43,19 @@ async fn the_demo_answers_through_adapted_components_on_all_four_worlds_hosts() 
             "Uryyb Jbeyq",
             "H3110 W0r1d",
             "HELLO WORLD",
-            "Uryyb Jbeyq"
+            "Uryyb Jbeyq",
+            "dlroW olleH"
         ],
         "{report}"
     );
-    // The synchronous leet-worker on the wasmcloud-async host: spliced, the only form
+    // The synchronous workers on their family's async host: spliced, the only form
     // between a synchronous and an async world.
-    let line = "leet-worker     composed for wasmcloud-async: spliced form, the bridge fused into the component (";
-    assert!(report.contains(line), "{line:?} not in:\n{report}");
+    for line in [
+        "leet-worker     composed for wasmcloud-async: spliced form, the bridge fused into the component (",
+        "reverse-worker  composed for wasi-async: spliced form, the bridge fused into the component (",
+    ] {
+        assert!(report.contains(line), "{line:?} not in:\n{report}");
+    }
     for line in [
         "rot13-worker    composed for wasmcloud-async: portable form, wasi-async-on-wasmcloud-async-sender + wasi-async-on-wasmcloud-async-receiver (not spliceable: no spliced bridge is built for",
         "shout-worker    composed for wasi-async: portable form, wasmcloud-async-on-wasi-async-sender + wasmcloud-async-on-wasi-async-receiver (not spliceable:",
