@@ -71,6 +71,7 @@ unsafe extern "C" {
     fn guest_realloc(old: *mut u8, old_len: usize, align: usize, new_len: usize) -> *mut u8;
 }
 
+pub mod streams;
 pub mod waits;
 
 /// Traps, as the canonical ABI does on misuse (a bad handle, a failed allocation).

@@ -240,3 +240,25 @@ pub mod waits {
         unavailable()
     }
 }
+
+/// The `stream<u8>` built-ins have no native stand-in either.
+pub mod streams {
+    fn unavailable() -> ! {
+        panic!("the canonical stream built-ins exist only inside a component")
+    }
+    pub unsafe fn stream_new() -> u64 {
+        unavailable()
+    }
+    pub unsafe fn stream_read(_s: u32, _p: u32, _len: u32) -> u32 {
+        unavailable()
+    }
+    pub unsafe fn stream_write(_s: u32, _p: u32, _len: u32) -> u32 {
+        unavailable()
+    }
+    pub unsafe fn stream_drop_readable(_s: u32) {
+        unavailable()
+    }
+    pub unsafe fn stream_drop_writable(_s: u32) {
+        unavailable()
+    }
+}

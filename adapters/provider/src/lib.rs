@@ -168,6 +168,20 @@ pub const ARTEFACTS: &[Artefact] = &[
         None,
         "Spliced into a synchronous wasi:messaging@0.2.0-draft guest: passes its imports to Omnia's async variant, waiting for the async ones, and exports the async incoming-handler."
     ),
+    artefact!(
+        "wasi-on-wasmcloud-async-bridge",
+        Kind::Bridge,
+        Direction::WasiOnWasmcloudAsync,
+        None,
+        "Spliced into a synchronous wasi:messaging@0.2.0-draft guest: serves its imports with wasmcloud:messaging@0.3.0 and exports @0.3.0's async handler."
+    ),
+    artefact!(
+        "wasmcloud-on-wasi-async-bridge",
+        Kind::Bridge,
+        Direction::WasmcloudOnWasiAsync,
+        None,
+        "Spliced into a synchronous wasmcloud:messaging@0.2.0 guest: serves its consumer import with Omnia's async wasi:messaging and exports its async incoming-handler."
+    ),
 ];
 
 /// `SHA256  BYTES  FILE` for every artefact, as `msgbridge-adapters-build` wrote it.
@@ -234,7 +248,7 @@ mod tests {
                 direction.has_bridge()
             );
         }
-        assert_eq!(ARTEFACTS.len(), 12);
+        assert_eq!(ARTEFACTS.len(), 14);
     }
 
     #[test]

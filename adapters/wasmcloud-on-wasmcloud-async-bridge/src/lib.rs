@@ -27,11 +27,13 @@
 
 #![no_std]
 
+use msgbridge_bridge_runtime::streams::{
+    error_text, new_stream, read_body, too_large_message, write_body, GuestBody, ERROR_TIMEOUT,
+};
 use msgbridge_bridge_runtime::text;
-use msgbridge_bridge_runtime::waits::{self, Waits, BLOCKED, CANCELLED, DROPPED};
+use msgbridge_bridge_runtime::waits::{self, Waits};
 use msgbridge_bridge_runtime::{
-    bytes, guest_alloc, guest_copy, guest_resize, load32, load8, pool_realloc, state, store32,
-    store8, Buf, Pool,
+    guest_copy, load32, load8, pool_realloc, state, store32, store8, Buf, Pool,
 };
 
 #[link(wasm_import_module = "wasmcloud:messaging/consumer@0.3.0")]
@@ -40,16 +42,6 @@ unsafe extern "C" {
     fn async_request(params: u32, results: u32) -> u32;
     #[link_name = "[async-lower]publish"]
     fn async_publish(params: u32, results: u32) -> u32;
-    #[link_name = "[stream-new-0]request"]
-    fn stream_new() -> u64;
-    #[link_name = "[async-lower][stream-read-0]request"]
-    fn stream_read(s: u32, p: u32, len: u32) -> u32;
-    #[link_name = "[async-lower][stream-write-0]request"]
-    fn stream_write(s: u32, p: u32, len: u32) -> u32;
-    #[link_name = "[stream-drop-readable-0]request"]
-    fn stream_drop_readable(s: u32);
-    #[link_name = "[stream-drop-writable-0]request"]
-    fn stream_drop_writable(s: u32);
 }
 
 #[link(wasm_import_module = "[export]wasmcloud:messaging/handler@0.3.0")]
@@ -68,11 +60,6 @@ unsafe extern "C" {
 
 /// `handle-message-error::other`'s discriminant.
 const HANDLE_ERROR_OTHER: u32 = 2;
-/// `error::timeout`'s discriminant; `other(string)` is the seventh case.
-const ERROR_TIMEOUT: u32 = 2;
-const ERROR_OTHER: u32 = 6;
-/// The first allocation for a streamed body; it doubles from there.
-const FIRST_CHUNK: u32 = 4096;
 
 /// Everything the bridge keeps, in the guest's heap (see `msgbridge-bridge-runtime`).
 #[repr(C)]
@@ -92,107 +79,6 @@ fn st() -> &'static mut State {
     unsafe { state::<State>() }
 }
 
-/// Writes `len` bytes at `p` into the writable end `w` and drops it, which ends the
-/// stream. Stops early when the reader dropped its end: the call carrying the stream says
-/// why in its result.
-fn write_body(w: u32, p: u32, len: u32) {
-    let mut done = 0;
-    while done < len {
-        // SAFETY: `p + done .. p + len` is readable until the write completes below.
-        let mut r = unsafe { stream_write(w, p + done, len - done) };
-        if r == BLOCKED {
-            r = st().waits.wait_for(w);
-        }
-        done += r >> 4;
-        let code = r & 0xf;
-        if code == DROPPED || code == CANCELLED {
-            break;
-        }
-    }
-    // SAFETY: the writable end is this bridge's.
-    unsafe { stream_drop_writable(w) };
-}
-
-/// Reads the readable end `r` to its end into a new guest allocation and drops it: the
-/// bytes and their length, or `None` once more than the bound arrived.
-fn read_body(r: u32) -> Option<(u32, u32)> {
-    let limit = text::MAX_STREAMED_BODY;
-    // SAFETY: allocations of the guest's, which the caller hands to the guest.
-    let mut p = unsafe { guest_alloc(0, 1) } as u32;
-    let mut cap = 0u32;
-    let mut len = 0u32;
-    let mut too_large = false;
-    loop {
-        if len == cap {
-            if cap > limit {
-                too_large = true;
-                break;
-            }
-            let grown = if cap == 0 {
-                FIRST_CHUNK
-            } else {
-                cap.saturating_mul(2)
-            };
-            // Room for one byte past the bound, so that a longer body is noticed.
-            let grown = if grown > limit { limit + 1 } else { grown };
-            p = if cap == 0 {
-                unsafe { guest_alloc(grown, 1) as u32 }
-            } else {
-                unsafe { guest_resize(p as usize as *mut u8, cap, 1, grown) as u32 }
-            };
-            cap = grown;
-        }
-        // SAFETY: `p + len .. p + cap` is writable until the read completes below.
-        let mut res = unsafe { stream_read(r, p + len, cap - len) };
-        if res == BLOCKED {
-            res = st().waits.wait_for(r);
-        }
-        len += res >> 4;
-        let code = res & 0xf;
-        if code == DROPPED || code == CANCELLED {
-            break;
-        }
-    }
-    // SAFETY: the readable end is this bridge's.
-    unsafe { stream_drop_readable(r) };
-    if too_large || len > limit {
-        return None;
-    }
-    if cap != len {
-        // SAFETY: `p` is the guest allocation of `cap` bytes made above.
-        p = unsafe { guest_resize(p as usize as *mut u8, cap, 1, len) } as u32;
-    }
-    Some((p, len))
-}
-
-/// `msgbridge_mapping::body_too_large_message` into `out`.
-fn too_large_message(out: &mut Buf) {
-    out.clear();
-    text::body_too_large_prefix(out);
-    out.push_decimal(u64::from(text::MAX_STREAMED_BODY));
-    text::body_too_large_suffix(out);
-}
-
-/// Appends the text of the `@0.3.0` `error` at `at`: the case's name, or `other`'s text.
-fn error_text(out: &mut Buf, at: u32) {
-    // SAFETY: `at` holds an `error` the host wrote.
-    unsafe {
-        match load8(at as *const u8) as u32 {
-            0 => text::error_subject_invalid(out),
-            1 => text::error_access_denied(out),
-            ERROR_TIMEOUT => text::error_timeout(out),
-            3 => text::error_broker_unavailable(out),
-            4 => text::error_message_too_large(out),
-            5 => text::error_quota_exceeded(out),
-            ERROR_OTHER => {
-                let s = bytes(load32((at + 4) as *const u8), load32((at + 8) as *const u8));
-                out.push_raw(s.as_ptr(), s.len() as u32);
-            }
-            _ => msgbridge_bridge_runtime::trap(),
-        }
-    }
-}
-
 /// Writes `result<_, string>` (or the error of `result<T, string>`) as an error with the
 /// text of `text` at `ret`, in a new guest allocation.
 fn write_string_error(ret: u32, text: &Buf) {
@@ -202,13 +88,6 @@ fn write_string_error(ret: u32, text: &Buf) {
         store32((ret + 4) as *mut u8, text.to_guest() as u32);
         store32((ret + 8) as *mut u8, text.len());
     }
-}
-
-/// Starts a new stream and returns its readable and writable ends.
-fn new_stream() -> (u32, u32) {
-    // SAFETY: a canonical built-in.
-    let ends = unsafe { stream_new() };
-    (ends as u32, (ends >> 32) as u32)
 }
 
 // ---- the host's view: allocation and the handler export ----
@@ -242,8 +121,9 @@ pub extern "C" fn cabi_export_realloc(
 #[unsafe(export_name = "[async-lift]wasmcloud:messaging/handler@0.3.0#handle-message")]
 pub extern "C" fn handle(sp: u32, sl: u32, body: u32, rd: u32, rp: u32, rl: u32) -> u32 {
     waits::begin_delivery();
-    match read_body(body) {
-        None => {
+    let mut delivered = GuestBody::default();
+    match read_body(&mut st().waits, body, &mut delivered) {
+        false => {
             let st = st();
             too_large_message(&mut st.scratch);
             // SAFETY: the text is readable for the call.
@@ -258,7 +138,8 @@ pub extern "C" fn handle(sp: u32, sl: u32, body: u32, rd: u32, rp: u32, rl: u32)
         }
         // SAFETY: the guest takes ownership of the three allocations (as a lifted call's
         // arguments); its result is valid until its post-return function runs.
-        Some((gb, bl)) => unsafe {
+        true => unsafe {
+            let (gb, bl) = (delivered.ptr, delivered.len);
             let gs = guest_copy(sp as usize as *const u8, sl) as u32;
             let gr = if rd != 0 {
                 guest_copy(rp as usize as *const u8, rl) as u32
@@ -311,7 +192,7 @@ pub extern "C" fn request(sp: u32, sl: u32, bp: u32, bl: u32, timeout_ms: u32, r
         store8((params + 12) as *mut u8, 1);
         store32((params + 16) as *mut u8, timeout_ms);
         let status = async_request(params, results);
-        write_body(writer, bp, bl);
+        write_body(&mut self::st().waits, writer, bp, bl);
         self::st().waits.finish_call(status);
         let st = self::st();
         if load8(results as *const u8) != 0 {
@@ -332,13 +213,15 @@ pub extern "C" fn request(sp: u32, sl: u32, bp: u32, bl: u32, timeout_ms: u32, r
             let has_reply_to = load8((results + 16) as *const u8);
             let reply_to = load32((results + 20) as *const u8);
             let reply_to_len = load32((results + 24) as *const u8);
-            match read_body(body) {
-                None => {
+            let mut reply = GuestBody::default();
+            match read_body(&mut self::st().waits, body, &mut reply) {
+                false => {
                     let st = self::st();
                     too_large_message(&mut st.scratch);
                     write_string_error(ret, &st.scratch);
                 }
-                Some((gb, gbl)) => {
+                true => {
+                    let (gb, gbl) = (reply.ptr, reply.len);
                     store8(ret as *mut u8, 0);
                     let gs = guest_copy(subject as usize as *const u8, subject_len);
                     store32((ret + 4) as *mut u8, gs as u32);
@@ -376,7 +259,7 @@ pub extern "C" fn publish(sp: u32, sl: u32, bp: u32, bl: u32, rd: u32, rp: u32, 
         store32((params + 16) as *mut u8, rp);
         store32((params + 20) as *mut u8, rl);
         let status = async_publish(params, results);
-        write_body(writer, bp, bl);
+        write_body(&mut self::st().waits, writer, bp, bl);
         self::st().waits.finish_call(status);
         let st = self::st();
         if load8(results as *const u8) == 0 {

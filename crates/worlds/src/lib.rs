@@ -317,9 +317,9 @@ impl FromStr for World {
 
 /// Which way an adapter translates: a guest of one world on a host of another. Between two
 /// worlds of the same kind (synchronous or asynchronous) both forms are built; a synchronous
-/// guest on the asynchronous world of its own family has a spliced bridge only. The other
-/// pairs of a synchronous and an asynchronous world are not built yet: [`Direction::between`]
-/// refuses them with [`NotBuilt`].
+/// guest on an asynchronous host has a spliced bridge only. An asynchronous guest on a
+/// synchronous host is not built yet: [`Direction::between`] refuses those pairs with
+/// [`NotBuilt`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Direction {
     /// A `wasi:messaging` guest on a `wasmcloud:messaging@0.2.0` host.
@@ -336,6 +336,12 @@ pub enum Direction {
     /// A synchronous `wasi:messaging` guest on an asynchronous (Omnia's) `wasi:messaging`
     /// host (spliced only).
     WasiOnWasiAsync,
+    /// A synchronous `wasi:messaging` guest on a `wasmcloud:messaging@0.3.0` host (spliced
+    /// only).
+    WasiOnWasmcloudAsync,
+    /// A synchronous `wasmcloud:messaging@0.2.0` guest on an asynchronous (Omnia's)
+    /// `wasi:messaging` host (spliced only).
+    WasmcloudOnWasiAsync,
 }
 
 /// A pair of worlds msgbridge cannot adapt between yet (one synchronous and one asynchronous, or
@@ -362,7 +368,7 @@ impl fmt::Display for NotBuilt {
                 f,
                 "adapting between {} ({}) and {} ({}) is not built yet: msgbridge adapts \
                  between wasi and wasmcloud, between wasi-async and wasmcloud-async, and a \
-                 wasmcloud or wasi guest to a host of its family's async world",
+                 synchronous guest to an async host",
                 self.guest.name(),
                 self.guest,
                 self.host.name(),
@@ -377,13 +383,15 @@ impl core::error::Error for NotBuilt {}
 impl Direction {
     /// Every direction: the synchronous pair's, the asynchronous pair's, then the
     /// synchronous-to-asynchronous ones.
-    pub const ALL: [Direction; 6] = [
+    pub const ALL: [Direction; 8] = [
         Direction::WasiOnWasmcloud,
         Direction::WasmcloudOnWasi,
         Direction::WasiAsyncOnWasmcloudAsync,
         Direction::WasmcloudAsyncOnWasiAsync,
         Direction::WasmcloudOnWasmcloudAsync,
         Direction::WasiOnWasiAsync,
+        Direction::WasiOnWasmcloudAsync,
+        Direction::WasmcloudOnWasiAsync,
     ];
 
     /// The direction that runs a guest of `guest` on a host of `host`, if an adapter for
@@ -396,6 +404,8 @@ impl Direction {
             (World::WasmcloudAsync, World::WasiAsync) => Ok(Direction::WasmcloudAsyncOnWasiAsync),
             (World::Wasmcloud, World::WasmcloudAsync) => Ok(Direction::WasmcloudOnWasmcloudAsync),
             (World::Wasi, World::WasiAsync) => Ok(Direction::WasiOnWasiAsync),
+            (World::Wasi, World::WasmcloudAsync) => Ok(Direction::WasiOnWasmcloudAsync),
+            (World::Wasmcloud, World::WasiAsync) => Ok(Direction::WasmcloudOnWasiAsync),
             _ => Err(NotBuilt { guest, host }),
         }
     }
@@ -413,7 +423,8 @@ impl Direction {
             Direction::WasiAsyncOnWasmcloudAsync => World::WasiAsync,
             Direction::WasmcloudAsyncOnWasiAsync => World::WasmcloudAsync,
             Direction::WasmcloudOnWasmcloudAsync => World::Wasmcloud,
-            Direction::WasiOnWasiAsync => World::Wasi,
+            Direction::WasiOnWasiAsync | Direction::WasiOnWasmcloudAsync => World::Wasi,
+            Direction::WasmcloudOnWasiAsync => World::Wasmcloud,
         }
     }
 
@@ -421,7 +432,8 @@ impl Direction {
     pub const fn host(self) -> World {
         match self {
             Direction::WasmcloudOnWasmcloudAsync => World::WasmcloudAsync,
-            Direction::WasiOnWasiAsync => World::WasiAsync,
+            Direction::WasiOnWasiAsync | Direction::WasmcloudOnWasiAsync => World::WasiAsync,
+            Direction::WasiOnWasmcloudAsync => World::WasmcloudAsync,
             other => other.guest().other(),
         }
     }
@@ -436,6 +448,20 @@ impl Direction {
             Direction::WasmcloudAsyncOnWasiAsync => "wasmcloud-async-on-wasi-async",
             Direction::WasmcloudOnWasmcloudAsync => "wasmcloud-on-wasmcloud-async",
             Direction::WasiOnWasiAsync => "wasi-on-wasi-async",
+            Direction::WasiOnWasmcloudAsync => "wasi-on-wasmcloud-async",
+            Direction::WasmcloudOnWasiAsync => "wasmcloud-on-wasi-async",
+        }
+    }
+
+    /// The direction between the synchronous worlds that translates as this one does (a
+    /// synchronous guest's bridge to an async host is its bridge to that host's
+    /// synchronous counterpart, calling the async functions and waiting): the same
+    /// direction for the others.
+    pub const fn translates_as(self) -> Direction {
+        match self {
+            Direction::WasiOnWasmcloudAsync => Direction::WasiOnWasmcloud,
+            Direction::WasmcloudOnWasiAsync => Direction::WasmcloudOnWasi,
+            other => other,
         }
     }
 
@@ -479,7 +505,8 @@ impl FromStr for Direction {
                 what: "direction",
                 expected: "`wasi-on-wasmcloud`, `wasmcloud-on-wasi`, \
                            `wasi-async-on-wasmcloud-async`, `wasmcloud-async-on-wasi-async`, \
-                           `wasmcloud-on-wasmcloud-async` or `wasi-on-wasi-async`",
+                           `wasmcloud-on-wasmcloud-async`, `wasi-on-wasi-async`, \
+                           `wasi-on-wasmcloud-async` or `wasmcloud-on-wasi-async`",
             })
     }
 }
@@ -680,10 +707,7 @@ mod tests {
             );
             assert!(direction.has_halves());
             for other in World::ALL {
-                if other.is_async() == world.is_async()
-                    || (world, other) == (World::Wasmcloud, World::WasmcloudAsync)
-                    || (world, other) == (World::Wasi, World::WasiAsync)
-                {
+                if other.is_async() == world.is_async() || !world.is_async() {
                     continue;
                 }
                 let refused = Direction::between(world, other).unwrap_err();
@@ -713,7 +737,7 @@ mod tests {
             "adapting between wasi-async (wasi:messaging@0.2.0-draft (async, Omnia)) and \
              wasmcloud (wasmcloud:messaging@0.2.0) is not built yet: msgbridge adapts \
              between wasi and wasmcloud, between wasi-async and wasmcloud-async, and a \
-             wasmcloud or wasi guest to a host of its family's async world"
+             synchronous guest to an async host"
         );
         let across = Direction::between(World::Wasmcloud, World::WasmcloudAsync).unwrap();
         assert_eq!(
@@ -725,6 +749,31 @@ mod tests {
             )
         );
         assert!(across.has_bridge() && !across.has_halves() && !across.connects_client());
+        for (guest, host, name, translates_as, client) in [
+            (
+                World::Wasi,
+                World::WasmcloudAsync,
+                "wasi-on-wasmcloud-async",
+                Direction::WasiOnWasmcloud,
+                false,
+            ),
+            (
+                World::Wasmcloud,
+                World::WasiAsync,
+                "wasmcloud-on-wasi-async",
+                Direction::WasmcloudOnWasi,
+                true,
+            ),
+        ] {
+            let across = Direction::between(guest, host).unwrap();
+            assert_eq!(
+                (across.guest(), across.host(), across.name()),
+                (guest, host, name)
+            );
+            assert_eq!(across.translates_as(), translates_as);
+            assert!(across.has_bridge() && !across.has_halves());
+            assert_eq!(across.connects_client(), client);
+        }
         let across = Direction::between(World::Wasi, World::WasiAsync).unwrap();
         assert_eq!(
             (across.guest(), across.host(), across.name()),

@@ -548,6 +548,7 @@ impl Case {
         table
             .get(config.id)
             .or_else(|| table.get(direction.name()))
+            .or_else(|| table.get(direction.translates_as().name()))
             .cloned()
             .unwrap_or_default()
     }

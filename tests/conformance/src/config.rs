@@ -363,6 +363,10 @@ const RUST_WASI: GuestIds = GuestIds {
         id: "spliced-wasi-on-wasi-async",
         host: World::WasiAsync,
     }),
+    across_other: Some(Across {
+        id: "spliced-wasi-on-wasmcloud-async",
+        host: World::WasmcloudAsync,
+    }),
 };
 
 /// The Rust `wasmcloud-probe`'s configurations.
@@ -384,6 +388,10 @@ const RUST_WASMCLOUD: GuestIds = GuestIds {
         id: "spliced-wasmcloud-on-wasmcloud-async",
         host: World::WasmcloudAsync,
     }),
+    across_other: Some(Across {
+        id: "spliced-wasmcloud-on-wasi-async",
+        host: World::WasiAsync,
+    }),
 };
 
 /// The JavaScript probe's configurations. It must behave byte for byte as the Rust one:
@@ -400,6 +408,7 @@ const JS_WASMCLOUD: GuestIds = GuestIds {
     wac_plug: None,
     wac_compose: None,
     across: None,
+    across_other: None,
 };
 
 /// The Rust async wasi probe's configurations: natively it must behave byte for byte as the
@@ -420,6 +429,7 @@ const RUST_WASI_ASYNC: GuestIds = GuestIds {
     wac_plug: None,
     wac_compose: None,
     across: None,
+    across_other: None,
 };
 
 /// The Rust async wasmcloud probe's configurations. Its errors are
@@ -441,6 +451,7 @@ const RUST_WASMCLOUD_ASYNC: GuestIds = GuestIds {
     wac_plug: None,
     wac_compose: None,
     across: None,
+    across_other: None,
 };
 
 /// A probe of the toolchain matrix (`msgbridge-test-toolchain-artifacts`, and the JavaScript
@@ -471,6 +482,7 @@ const fn toolchain(
         wac_plug: None,
         wac_compose: None,
         across: None,
+        across_other: None,
     }
 }
 
@@ -546,6 +558,8 @@ struct GuestIds {
     wac_compose: Option<&'static str>,
     /// [`Family::Across`].
     across: Option<Across>,
+    /// [`Family::AcrossOther`].
+    across_other: Option<Across>,
 }
 
 /// A guest spliced for a host of the other kind (synchronous guest, asynchronous host).
@@ -587,13 +601,15 @@ enum Family {
     WacPlug,
     /// Composed with `wac compose`.
     WacCompose,
-    /// Spliced for a host of the other kind ([`GuestIds::across`]).
+    /// Spliced for the async host of its own family ([`GuestIds::across`]).
     Across,
+    /// Spliced for the async host of the other family ([`GuestIds::across_other`]).
+    AcrossOther,
 }
 
 impl Family {
     /// Every family, in matrix order.
-    const ALL: [Family; 9] = [
+    const ALL: [Family; 10] = [
         Family::Native,
         Family::Spliced,
         Family::Portable,
@@ -603,6 +619,7 @@ impl Family {
         Family::WacPlug,
         Family::WacCompose,
         Family::Across,
+        Family::AcrossOther,
     ];
 
     /// The guest's configuration in this family, if it has one.
@@ -633,9 +650,16 @@ impl Family {
                 None,
                 false,
             ),
+            Family::AcrossOther => (
+                ids.across_other.as_ref().map(|a| a.id),
+                Form::Spliced,
+                None,
+                false,
+            ),
         };
         let host = match (self, form) {
             (Family::Across, _) => ids.across.as_ref()?.host,
+            (Family::AcrossOther, _) => ids.across_other.as_ref()?.host,
             (_, Form::Native) => ids.guest.world(),
             _ => ids.guest.world().other(),
         };
@@ -695,6 +719,8 @@ mod tests {
             "wac-compose-wasmcloud RustWasmcloud WacCompose - - native-wasmcloud",
             "spliced-wasi-on-wasi-async RustWasi Spliced - - native-wasi",
             "spliced-wasmcloud-on-wasmcloud-async RustWasmcloud Spliced - - native-wasmcloud",
+            "spliced-wasi-on-wasmcloud-async RustWasi Spliced - - native-wasi",
+            "spliced-wasmcloud-on-wasi-async RustWasmcloud Spliced - - native-wasmcloud",
             "js-native-wasmcloud JsWasmcloud Native - - native-wasmcloud",
             "js-spliced-wasmcloud JsWasmcloud Spliced - - js-native-wasmcloud",
             "js-portable-wasmcloud JsWasmcloud Portable - - js-native-wasmcloud",

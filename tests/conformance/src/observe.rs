@@ -264,7 +264,7 @@ impl Loss {
 
     /// The mapping table row, as a link relative to `docs/`.
     pub fn link(self, direction: Direction) -> &'static str {
-        match (self, direction) {
+        match (self, direction.translates_as()) {
             (Loss::Headers | Loss::FirstReply, _) => "mapping.md#what-cannot-cross-in-one-place",
             (Loss::SendFailedText, Direction::WasiOnWasmcloud) => {
                 "mapping.md#wasi-guest-on-a-wasmcloud-host-wasi-on-wasmcloud-"
@@ -277,7 +277,7 @@ impl Loss {
 
     /// The documented rule, in words.
     pub fn rule(self, direction: Direction) -> &'static str {
-        match (self, direction) {
+        match (self, direction.translates_as()) {
             (Loss::Headers, _) => {
                 "`content-type` and `metadata` are dropped: `wasmcloud:messaging` (`@0.2.0` and \
                  `@0.3.0`) has no headers, so the guest neither sees nor sends them (`describe` \
@@ -299,7 +299,7 @@ impl Loss {
 
     /// The losses that can happen in a direction (`docs/mapping.md`).
     pub fn of(direction: Direction) -> &'static [Loss] {
-        match direction {
+        match direction.translates_as() {
             Direction::WasiOnWasmcloud => &[Loss::Headers, Loss::FirstReply, Loss::SendFailedText],
             Direction::WasmcloudOnWasi => &[Loss::SendFailedText],
             // The asynchronous worlds' errors are variants on both sides: no wording to lose.
@@ -310,6 +310,8 @@ impl Loss {
             Direction::WasmcloudOnWasmcloudAsync => &[],
             // The same world but for `async`: nothing to lose.
             Direction::WasiOnWasiAsync => &[],
+            // `translates_as` maps these two to the synchronous pair's.
+            Direction::WasiOnWasmcloudAsync | Direction::WasmcloudOnWasiAsync => &[],
         }
     }
 
@@ -344,7 +346,7 @@ impl Loss {
                 if !request {
                     return;
                 }
-                let (from, to) = match direction {
+                let (from, to) = match direction.translates_as() {
                     Direction::WasiOnWasmcloud => (
                         "err connection: ",
                         "err connection: failed to send request: ",
@@ -353,7 +355,9 @@ impl Loss {
                     | Direction::WasiAsyncOnWasmcloudAsync
                     | Direction::WasmcloudAsyncOnWasiAsync
                     | Direction::WasmcloudOnWasmcloudAsync
-                    | Direction::WasiOnWasiAsync => (
+                    | Direction::WasiOnWasiAsync
+                    | Direction::WasiOnWasmcloudAsync
+                    | Direction::WasmcloudOnWasiAsync => (
                         "err failed to send request: ",
                         "err failed to send request: connection error: ",
                     ),

@@ -143,6 +143,10 @@ pub fn render(matrix: &Matrix) -> String {
                         "wasmCloud guest on a wasmCloud v2.8 host"
                     }
                     Direction::WasiOnWasiAsync => "wasi guest on an async wasi (Omnia) host",
+                    Direction::WasiOnWasmcloudAsync => "wasi guest on a wasmCloud v2.8 host",
+                    Direction::WasmcloudOnWasiAsync => {
+                        "wasmCloud guest on an async wasi (Omnia) host"
+                    }
                 };
                 let _ = writeln!(
                     out,
