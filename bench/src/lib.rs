@@ -170,10 +170,19 @@ const ASYNC_GUESTS: [Guest; 2] = [
     },
 ];
 
-/// `guest` native and in the form `msgbridge compose` gives it by default (labelled with
-/// that form's name).
-fn prepare_default(guest: &Guest) -> Result<[Prepared; 2]> {
-    let composed = compose_with(guest.bytes, &ComposeOptions::new(guest.world.other()))
+/// The synchronous probes, each measured native and spliced for each async host (the only
+/// form between a synchronous and an async world).
+const SYNC_ON_ASYNC: [(&Guest, World); 4] = [
+    (&GUESTS[0], World::WasiAsync),
+    (&GUESTS[0], World::WasmcloudAsync),
+    (&GUESTS[1], World::WasmcloudAsync),
+    (&GUESTS[1], World::WasiAsync),
+];
+
+/// `guest` native and in the form `msgbridge compose` gives it by default for a `target`
+/// host (labelled with that form's name).
+fn prepare_default(guest: &Guest, target: World) -> Result<[Prepared; 2]> {
+    let composed = compose_with(guest.bytes, &ComposeOptions::new(target))
         .with_context(|| format!("composing {} by default", guest.name))?;
     Ok([
         Prepared {
@@ -184,9 +193,15 @@ fn prepare_default(guest: &Guest) -> Result<[Prepared; 2]> {
         Prepared {
             label: composed.form.name(),
             bytes: Bytes::from(composed.bytes),
-            host: guest.world.other(),
+            host: target,
         },
     ])
+}
+
+/// Each of `guests` paired with the other world of its kind, the target of its default
+/// form.
+fn for_the_other_world(guests: &[Guest]) -> Vec<(&Guest, World)> {
+    guests.iter().map(|g| (g, g.world.other())).collect()
 }
 
 /// The toolchain section: each of [`TOOLCHAIN_GUESTS`] runs `fresh-request-reply` native
@@ -199,7 +214,7 @@ async fn toolchains(
     default_form_section(
         runtime,
         settings,
-        &TOOLCHAIN_GUESTS,
+        &for_the_other_world(&TOOLCHAIN_GUESTS),
         "toolchain",
         "\n## Toolchains: `fresh-request-reply` in the default form\n\n\
          The toolchain matrix's other probes (the Rust `wasm32-wasip2` and JavaScript \
@@ -219,7 +234,7 @@ async fn async_worlds(
     default_form_section(
         runtime,
         settings,
-        &ASYNC_GUESTS,
+        &for_the_other_world(&ASYNC_GUESTS),
         "async",
         "\n## Async worlds: `fresh-request-reply` in the default form\n\n\
          The async probes, each native on a host of its world and composed for a host of the \
@@ -230,13 +245,36 @@ async fn async_worlds(
     .await
 }
 
-/// A section of `guests` measured native and in their default form with
-/// `fresh-request-reply`: `intro` (its heading and text), then the table; ratios
-/// `PREFIX-fresh-FORM/GUEST` and `PREFIX-p99-fresh-FORM/GUEST`.
+/// The synchronous guests on the async hosts: each of [`SYNC_ON_ASYNC`] runs
+/// `fresh-request-reply` native (on a host of its world) and spliced for the async host, in
+/// alternating rounds; ratios `sync-on-async-fresh-spliced/GUEST-on-HOST` and
+/// `sync-on-async-p99-fresh-spliced/GUEST-on-HOST`.
+async fn sync_on_async(
+    runtime: &Runtime,
+    settings: &Settings,
+) -> Result<(String, Vec<(String, f64)>)> {
+    default_form_section(
+        runtime,
+        settings,
+        &SYNC_ON_ASYNC,
+        "sync-on-async",
+        "\n## Synchronous guests on async hosts: `fresh-request-reply`\n\n\
+         The Rust probes of the synchronous worlds, each native on a host of its world and \
+         spliced for each async host (the guest column names it, `GUEST-on-HOST`): the only \
+         form between a synchronous and an async world, the bridge waiting for the host's \
+         async calls inside the host's task. Alternating rounds as above.\n\n",
+    )
+    .await
+}
+
+/// A section of `pairs` (a guest and its target host's world) measured native and in the
+/// guest's default form for the target with `fresh-request-reply`: `intro` (its heading and
+/// text), then the table; ratios `PREFIX-fresh-FORM/GUEST` and `PREFIX-p99-fresh-FORM/GUEST`,
+/// GUEST being `NAME-on-HOST` when the target is not the other world of the guest's kind.
 async fn default_form_section(
     runtime: &Runtime,
     settings: &Settings,
-    guests: &[Guest],
+    pairs: &[(&Guest, World)],
     prefix: &str,
     intro: &str,
 ) -> Result<(String, Vec<(String, f64)>)> {
@@ -244,8 +282,13 @@ async fn default_form_section(
     let scenario = Scenario::Fresh { in_flight: 1 };
     let mut table = String::new();
     let mut ratios = Vec::new();
-    for guest in guests {
-        let forms = prepare_default(guest)?;
+    for &(guest, target) in pairs {
+        let forms = prepare_default(guest, target)?;
+        let name = if target == guest.world.other() {
+            guest.name.to_string()
+        } else {
+            format!("{}-on-{}", guest.name, target.name())
+        };
         let mut runs = [Runs::default(), Runs::default()];
         for _round in 0..settings.rounds {
             for (form, runs) in forms.iter().zip(&mut runs) {
@@ -261,8 +304,7 @@ async fn default_form_section(
         let p99 = adapted.quantile(0.99).as_secs_f64() / native.quantile(0.99).as_secs_f64();
         let _ = writeln!(
             table,
-            "| {} | {label} | {:.0} | {:.0} | {rate:.2} | {:.3} / {:.3} | {:.3} / {:.3} | {p99:.2} |",
-            guest.name,
+            "| {name} | {label} | {:.0} | {:.0} | {rate:.2} | {:.3} / {:.3} | {:.3} / {:.3} | {p99:.2} |",
             native.median_rate(),
             adapted.median_rate(),
             ms(native.quantile(0.5)),
@@ -270,8 +312,8 @@ async fn default_form_section(
             ms(adapted.quantile(0.5)),
             ms(adapted.quantile(0.99)),
         );
-        ratios.push((format!("{prefix}-fresh-{label}/{}", guest.name), rate));
-        ratios.push((format!("{prefix}-p99-fresh-{label}/{}", guest.name), p99));
+        ratios.push((format!("{prefix}-fresh-{label}/{name}"), rate));
+        ratios.push((format!("{prefix}-p99-fresh-{label}/{name}"), p99));
     }
     let mut out = String::from(intro);
     out.push_str(
@@ -666,11 +708,14 @@ pub async fn run(settings: &Settings) -> Result<Report> {
         out.push_str(&toolchain_table);
         let (async_table, async_ratios) = async_worlds(&runtime, settings).await?;
         out.push_str(&async_table);
+        let (sync_on_async_table, sync_on_async_ratios) = sync_on_async(&runtime, settings).await?;
+        out.push_str(&sync_on_async_table);
         let (pool_table, pool_ratios) = pool_section(settings).await?;
         out.push_str(&pool_table);
         out.push_str(PROFILING);
         all.extend(toolchain_ratios);
         all.extend(async_ratios);
+        all.extend(sync_on_async_ratios);
         all.extend(pool_ratios);
     }
     Ok(Report {

@@ -86,6 +86,22 @@ async fn a_small_run_reports_every_table_and_ratio() {
             assert_measured(&report, &name);
         }
     }
+    // The synchronous probes, each spliced for both async hosts.
+    for guest in ["wasi-probe", "wasmcloud-probe"] {
+        for host in ["wasi-async", "wasmcloud-async"] {
+            for prefix in ["sync-on-async-fresh", "sync-on-async-p99-fresh"] {
+                let name = format!("{prefix}-spliced/{guest}-on-{host}");
+                assert_measured(&report, &name);
+            }
+        }
+    }
+    assert!(
+        report
+            .markdown
+            .contains("## Synchronous guests on async hosts"),
+        "{}",
+        report.markdown
+    );
 }
 
 /// `--only` runs one case alone (for a profiler) and names what exists when asked for

@@ -637,15 +637,38 @@ fn the_async_worlds_are_served_and_what_cannot_run_says_why() {
     assert_eq!(text(&reply.stdout), "hello\n");
     drop(host);
 
-    // A synchronous wasi guest on Omnia's async world: no adapter across kinds yet, and it
-    // says so.
-    let out = msgbridge(
+    // A synchronous wasi guest on Omnia's async world: spliced on load (the only form
+    // between a synchronous and an async world), it answers.
+    let host = Running::start(
         dir.path(),
         &[
             "run",
             artifacts::WASI_PROBE_PATH,
             "--worlds",
             "wasi-async",
+            "--adapt",
+            "-s",
+            "probe.>",
+            "--control",
+            socket,
+        ],
+    );
+    let reply = msgbridge(
+        dir.path(),
+        &["request", "probe.echo", "echo\nhello", "--control", socket],
+    );
+    assert!(reply.status.success(), "{}", text(&reply.stderr));
+    assert_eq!(text(&reply.stdout), "hello\n");
+    drop(host);
+
+    // An async guest on a synchronous host: no adapter for that yet, and it says so.
+    let out = msgbridge(
+        dir.path(),
+        &[
+            "run",
+            artifacts::WASMCLOUD_ASYNC_PROBE_PATH,
+            "--worlds",
+            "wasmcloud",
             "--adapt",
             "--no-control",
         ],
@@ -654,8 +677,8 @@ fn the_async_worlds_are_served_and_what_cannot_run_says_why() {
     let message = text(&out.stderr);
     assert!(
         message.contains(
-            "which this host does not serve (serving: wasi:messaging@0.2.0-draft (async, \
-             Omnia)): adapting between wasi"
+            "which this host does not serve (serving: wasmcloud:messaging@0.2.0): adapting \
+             between wasmcloud-async"
         ) && message.contains("is not built yet"),
         "{message}"
     );

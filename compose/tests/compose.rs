@@ -539,13 +539,15 @@ fn msgbridge_output_is_not_adapted_twice() {
     }
 }
 
+/// An async guest on a synchronous host is the typed refusal of a pair not built yet,
+/// naming both worlds.
 #[test]
-fn composing_a_sync_guest_for_an_async_world_is_a_typed_refusal_naming_both_worlds() {
+fn composing_an_async_guest_for_a_sync_world_is_a_typed_refusal_naming_both_worlds() {
     for (guest, world) in [
-        (artifacts::WASI_PROBE, World::Wasi),
-        (artifacts::WASMCLOUD_PROBE, World::Wasmcloud),
+        (artifacts::WASI_ASYNC_PROBE, World::WasiAsync),
+        (artifacts::WASMCLOUD_ASYNC_PROBE, World::WasmcloudAsync),
     ] {
-        for target in World::ASYNC {
+        for target in World::SYNC {
             let err = compose(guest, target).unwrap_err();
             let ComposeError::Plan(PlanError::NotBuilt(not_built)) = &err else {
                 panic!("{err:?}");
@@ -560,6 +562,45 @@ fn composing_a_sync_guest_for_an_async_world_is_a_typed_refusal_naming_both_worl
                 )),
                 "{text}"
             );
+        }
+    }
+}
+
+/// A synchronous guest composes for either async host in the spliced form only: the result
+/// imports exactly the async host's messaging interfaces and exports its handler, and
+/// `--portable` is the typed refusal saying why.
+#[test]
+fn sync_guests_compose_for_async_hosts_spliced_and_refuse_the_portable_form() {
+    for (guest, world) in [
+        (msgbridge_test_artifacts::WASI_PROBE, World::Wasi),
+        (msgbridge_test_artifacts::WASMCLOUD_PROBE, World::Wasmcloud),
+    ] {
+        for target in World::ASYNC {
+            let composed = compose_with(guest, &ComposeOptions::new(target))
+                .unwrap_or_else(|e| panic!("{world:?} for {target:?}: {e:?}"));
+            assert_eq!(composed.form, Form::Spliced, "{world:?} for {target:?}");
+            let adapted = inspect(&composed.bytes).expect("the result inspects");
+            assert_eq!(adapted.world, target, "{world:?} for {target:?}");
+            let names = top_level_names(&composed.bytes).unwrap();
+            assert!(
+                names.exports.contains(target.handler_interface()),
+                "{world:?} for {target:?}: {:?}",
+                names.exports
+            );
+            for import in names.imports.iter().filter(|i| i.contains(":messaging/")) {
+                assert!(target.owns(import), "{world:?} for {target:?}: {import}");
+            }
+            let portable = ComposeOptions {
+                form: Some(Form::Portable),
+                ..ComposeOptions::new(target)
+            };
+            let err = compose_with(guest, &portable).unwrap_err();
+            assert!(
+                matches!(err, ComposeError::NoPortableForm { direction, .. }
+                    if direction.guest() == world && direction.host() == target),
+                "{err:?}"
+            );
+            assert!(err.to_string().contains("has no portable form"), "{err}");
         }
     }
 }

@@ -307,7 +307,8 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "component \"s\" imports wasi:messaging/producer@0.2.0-draft (synchronous), which \
-             this host does not serve (serving: wasi:messaging@0.2.0-draft (async, Omnia))"
+             this host does not serve (serving: wasi:messaging@0.2.0-draft (async, Omnia)); \
+             compose it for this host with `msgbridge compose --target wasi-async`"
         );
         let surface = Surface {
             imports: vec![asynchronous],

@@ -128,8 +128,11 @@ fn st() -> &'static mut State {
 
 /// Memory for what the host returns to an import call: the guest's, which owns it as the
 /// guest's own import call's results.
+///
+/// # Safety
+/// The canonical ABI's realloc protocol: `old` is null or an allocation of `old_len` bytes.
 #[unsafe(no_mangle)]
-pub extern "C" fn cabi_import_realloc(
+pub unsafe extern "C" fn cabi_import_realloc(
     old: *mut u8,
     old_len: u32,
     align: u32,
@@ -140,8 +143,11 @@ pub extern "C" fn cabi_import_realloc(
 }
 
 /// Memory for an export's arguments (none: `handle` takes a handle).
+///
+/// # Safety
+/// As `cabi_import_realloc`.
 #[unsafe(no_mangle)]
-pub extern "C" fn cabi_export_realloc(
+pub unsafe extern "C" fn cabi_export_realloc(
     old: *mut u8,
     old_len: u32,
     align: u32,
