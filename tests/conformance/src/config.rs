@@ -215,8 +215,9 @@ impl Configuration {
         }
         if self.guest.world().is_async() {
             return Some(format!(
-                "the examples speak the synchronous worlds, and a host serving only {} runs \
-                 them only adapted, which is not built yet",
+                "the examples speak the synchronous worlds: a host serving only {} runs them \
+                 only spliced, and the matrix runs them on the synchronous hosts (the \
+                 synchronous probes spliced for the async hosts are `spliced-*-on-*-async`)",
                 self.host_world().name()
             ));
         }
